@@ -1,0 +1,46 @@
+# kube-apiserver-ts. `make run` starts a dev server; `make test` runs every test.
+SHELL := /bin/bash
+NODE ?= node
+TESTS_UNIT := $(shell find test/unit -name '*.test.ts' 2>/dev/null | sort | sed 's|^|dist/|; s|\.ts$$|.js|')
+TESTS_INTEGRATION := $(shell find test/integration -name '*.test.ts' 2>/dev/null | sort | sed 's|^|dist/|; s|\.ts$$|.js|')
+TESTS_E2E := $(shell find test/e2e -name '*.test.ts' 2>/dev/null | sort | sed 's|^|dist/|; s|\.ts$$|.js|')
+
+.PHONY: all build generate run test test-unit test-integration test-e2e bench clean
+
+all: build
+
+node_modules: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch node_modules
+
+build: node_modules
+	npx tsc -p tsconfig.json
+	mkdir -p dist/src/generated bin
+	cp -r src/generated/. dist/src/generated/
+	printf '#!/usr/bin/env node\nimport("../dist/src/cmd/kube-apiserver.js");\n' > bin/kube-apiserver
+	chmod +x bin/kube-apiserver
+
+# Regenerates src/generated from ../shared/upstream-api (only needed when the generator changes).
+generate: node_modules
+	npx tsc -p tsconfig.json
+	$(NODE) dist/hack/generate.js
+
+run: build
+	bash hack/local-up.sh
+
+test: build test-unit test-integration test-e2e
+
+test-unit: build
+	$(NODE) --test --test-reporter=spec $(TESTS_UNIT)
+
+test-integration: build
+	$(NODE) --test --test-reporter=spec --test-concurrency=1 $(TESTS_INTEGRATION)
+
+test-e2e: build
+	$(NODE) --test --test-reporter=spec --test-concurrency=1 $(TESTS_E2E)
+
+bench: build
+	$(NODE) dist/bench/run.js
+
+clean:
+	rm -rf dist bin
