@@ -28,7 +28,7 @@ export interface ObjectMeta {
   finalizers?: string[];
   ownerReferences?: OwnerReference[];
   managedFields?: JsonValue[];
-  [k: string]: JsonValue | undefined;
+  [k: string]: unknown;
 }
 
 export interface KubeObject {
