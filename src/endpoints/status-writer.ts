@@ -1,0 +1,24 @@
+// The one place an error becomes a Status response body.
+import type { Response } from 'express';
+import { ApiError, errors, isApiError } from '../api/errors.js';
+import { isStorageError } from '../storage/errors.js';
+
+/** Converts anything thrown below the handlers into an ApiError. */
+export function toApiError(e: unknown): ApiError {
+  if (isApiError(e)) return e;
+  if (isStorageError(e, 'Unavailable')) return errors.unavailable(`etcd is unavailable: ${e.message}`, 1);
+  if (isStorageError(e, 'Expired')) return errors.expired(e.message);
+  if (e instanceof SyntaxError) return errors.badRequest(e.message);
+  const msg = e instanceof Error ? e.message : String(e);
+  return errors.internal(msg);
+}
+
+export function writeError(res: Response, e: unknown): void {
+  const err = toApiError(e);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+  res.status(err.code).type('application/json').send(JSON.stringify(err.toStatus()));
+}
