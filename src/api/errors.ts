@@ -77,8 +77,8 @@ export const errors = {
   gone: (message: string) => new ApiError(410, 'Gone', message),
   methodNotAllowed: (message: string) => new ApiError(405, 'MethodNotAllowed', message),
   notAcceptable: (message: string) => new ApiError(406, 'NotAcceptable', message),
-  unsupportedMediaType: (contentType: string) =>
-    new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`),
+  unsupportedMediaType: (accepted: string[]) =>
+    new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`),
   tooLarge: (message = 'Request entity too large: limit is 3145728') => new ApiError(413, 'RequestEntityTooLarge', message),
   tooManyRequests: (message: string, retryAfterSeconds: number) =>
     new ApiError(429, 'TooManyRequests', message, { retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) }),

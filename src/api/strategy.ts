@@ -1,0 +1,77 @@
+// What differs between resources in the generic REST flow (upstream's per-resource
+// strategy.go files). Defaulting and validation live in api/defaults and api/validation.
+import type { ResourceInfo } from './resource-info.js';
+import type { KubeObject } from './types.js';
+
+export interface Strategy {
+  /** metadata.generation starts at 1 and goes up when anything but metadata/status changes. */
+  tracksGeneration: boolean;
+  /** A PUT to a missing name creates it. */
+  allowCreateOnUpdate: boolean;
+  /** DELETE answers with the deleted object instead of a Success Status. */
+  returnDeletedObject: boolean;
+  /** The status an object starts with, when clients may not set it at create. */
+  initialStatus?: (obj: KubeObject) => unknown;
+  /** Graceful deletion: seconds to wait before the object goes, or 0 to delete now. */
+  gracePeriodSeconds?: (obj: KubeObject, requested: number | undefined) => number;
+}
+
+const key = (group: string, resource: string) => `${resource}.${group}`;
+
+const generationTracking = new Set([
+  'deployments.apps', 'replicasets.apps', 'statefulsets.apps', 'daemonsets.apps',
+  'jobs.batch', 'cronjobs.batch', 'replicationcontrollers.',
+  'ingresses.networking.k8s.io', 'networkpolicies.networking.k8s.io', 'ingressclasses.networking.k8s.io',
+  'poddisruptionbudgets.policy', 'horizontalpodautoscalers.autoscaling',
+  'customresourcedefinitions.apiextensions.k8s.io',
+  'flowschemas.flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations.flowcontrol.apiserver.k8s.io',
+  'mutatingwebhookconfigurations.admissionregistration.k8s.io',
+  'validatingwebhookconfigurations.admissionregistration.k8s.io',
+  'validatingadmissionpolicies.admissionregistration.k8s.io',
+  'validatingadmissionpolicybindings.admissionregistration.k8s.io',
+]);
+
+const createOnUpdate = new Set([
+  'endpoints.', 'events.', 'limitranges.', 'serviceaccounts.', 'services.',
+  'events.events.k8s.io', 'leases.coordination.k8s.io', 'endpointslices.discovery.k8s.io',
+  'roles.rbac.authorization.k8s.io', 'rolebindings.rbac.authorization.k8s.io',
+  'clusterroles.rbac.authorization.k8s.io', 'clusterrolebindings.rbac.authorization.k8s.io',
+]);
+
+const returnsDeleted = new Set(['pods.', 'services.', 'namespaces.', 'nodes.', 'persistentvolumes.', 'persistentvolumeclaims.']);
+
+// Resources whose status a client may not set at create: upstream resets it in PrepareForCreate.
+// Nodes keep theirs (the kubelet registers with status); events and most config objects have none.
+const statusResetExceptions = new Set(['nodes.', 'certificatesigningrequests.certificates.k8s.io']);
+
+const initialStatuses: Record<string, (obj: KubeObject) => unknown> = {
+  'pods.': () => ({ phase: 'Pending', qosClass: 'BestEffort' }),
+  'namespaces.': () => ({ phase: 'Active' }),
+  'persistentvolumes.': () => ({ phase: 'Pending' }),
+  'persistentvolumeclaims.': () => ({ phase: 'Pending' }),
+  'services.': () => ({ loadBalancer: {} }),
+};
+
+function podGracePeriod(obj: KubeObject, requested: number | undefined): number {
+  const spec = (obj['spec'] ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+  const phase = ((obj['status'] ?? {}) as { phase?: string }).phase;
+  // A pod that never reached a node, or has finished, has nothing to stop: delete it now.
+  if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+  const grace = requested ?? spec.terminationGracePeriodSeconds ?? 30;
+  return Math.max(0, grace);
+}
+
+export function strategyFor(info: ResourceInfo): Strategy {
+  const k = key(info.group, info.resource);
+  const hasStatus = info.subresources.some(s => s.name === 'status');
+  const s: Strategy = {
+    tracksGeneration: generationTracking.has(k),
+    allowCreateOnUpdate: createOnUpdate.has(k),
+    returnDeletedObject: returnsDeleted.has(k),
+  };
+  const initial = initialStatuses[k];
+  if (initial) s.initialStatus = initial;
+  else if (hasStatus && !statusResetExceptions.has(k)) s.initialStatus = () => ({});
+  if (k === 'pods.') s.gracePeriodSeconds = podGracePeriod;
+  return s;
+}

@@ -1,0 +1,39 @@
+// Reads and parses request bodies: the 3 MiB limit upstream enforces, then JSON or YAML.
+import type { Request } from 'express';
+import { parse as parseYaml } from 'yaml';
+import { errors } from '../api/errors.js';
+import type { BodyType } from './negotiate.js';
+
+/** Upstream's maximum request body (kubernetes/kubernetes#105863). */
+export const maxRequestBodyBytes = 3 * 1024 * 1024;
+
+export async function readRawBody(req: Request, limit = maxRequestBodyBytes): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw errors.tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw errors.tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Parses a body of the given type into plain JSON data. */
+export function parseBody(raw: Buffer, type: BodyType): unknown {
+  const text = raw.toString('utf8');
+  if (text.trim() === '') throw errors.badRequest('the request body is empty');
+  if (type === 'yaml' || type === 'apply-patch') {
+    try {
+      return parseYaml(text, { uniqueKeys: false, merge: false, version: '1.1' }) as unknown;
+    } catch (e) {
+      throw errors.badRequest(`error converting YAML to JSON: ${(e as Error).message}`);
+    }
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw errors.badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
+  }
+}

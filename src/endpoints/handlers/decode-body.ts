@@ -1,0 +1,31 @@
+// Reads a create/update body and decodes it into a typed object of the target resource.
+import type { Response } from 'express';
+import { decodeObject } from '../../api/decode.js';
+import { errors } from '../../api/errors.js';
+import { isObject, type KubeObject } from '../../api/types.js';
+import type { HandlerContext } from './context.js';
+import { parseBody, readRawBody } from '../body.js';
+import { requestBodyType } from '../negotiate.js';
+import { fieldValidationOf } from './params.js';
+
+/** Adds upstream-style `Warning: 299 - "..."` headers. */
+export function addWarnings(res: Response, warnings: string[]): void {
+  if (warnings.length === 0) return;
+  const existing = res.getHeader('Warning');
+  const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
+  for (const w of warnings) list.push(`299 - ${JSON.stringify(w)}`);
+  res.setHeader('Warning', list);
+}
+
+export function decodeTyped(ctx: HandlerContext, data: unknown): KubeObject {
+  if (!isObject(data)) throw errors.badRequest(`${ctx.info.kind} in version "${ctx.info.version}" cannot be handled as a ${ctx.info.kind}: the body must be a JSON object`);
+  const { obj, warnings } = decodeObject(ctx.info, data, { fieldValidation: fieldValidationOf(ctx.query) });
+  addWarnings(ctx.res, warnings);
+  return obj;
+}
+
+export async function readObjectBody(ctx: HandlerContext): Promise<KubeObject> {
+  const type = requestBodyType(ctx.req, false);
+  const raw = await readRawBody(ctx.req);
+  return decodeTyped(ctx, parseBody(raw, type));
+}

@@ -1,0 +1,32 @@
+// DELETE of one object, and of a collection (deletecollection).
+import type { HandlerContext } from './context.js';
+import { negotiate } from '../negotiate.js';
+import { writeList, writeObject } from '../respond.js';
+import { parseBody, readRawBody } from '../body.js';
+import { deleteParamsOf, includeObjectOf, listParamsOf } from './params.js';
+
+async function deleteOptionsBody(ctx: HandlerContext): Promise<unknown> {
+  const raw = await readRawBody(ctx.req);
+  if (raw.length === 0 || raw.toString('utf8').trim() === '') return undefined;
+  const yaml = (ctx.req.headers['content-type'] ?? '').includes('yaml');
+  return parseBody(raw, yaml ? 'yaml' : 'json');
+}
+
+export async function deleteHandler(ctx: HandlerContext): Promise<void> {
+  const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadata']);
+  const params = deleteParamsOf(ctx.query, await deleteOptionsBody(ctx));
+  const { object, deleted } = await ctx.store.delete(ctx.ri.namespace, ctx.ri.name, params);
+  if (deleted && !ctx.store.strategy.returnDeletedObject) {
+    writeObject(ctx.res, { ...neg, view: 'object' }, ctx.info, 200, ctx.store.deletedStatus(object), { includeObject: 'Object' });
+    return;
+  }
+  writeObject(ctx.res, neg, ctx.info, 200, object, { includeObject: includeObjectOf(ctx.query) });
+}
+
+export async function deleteCollectionHandler(ctx: HandlerContext): Promise<void> {
+  const neg = negotiate(ctx.req, []);
+  const params = deleteParamsOf(ctx.query, await deleteOptionsBody(ctx));
+  const list = listParamsOf(ctx.query);
+  const items = await ctx.store.deleteCollection(ctx.ri.namespace, list, params);
+  writeList(ctx.res, neg, ctx.info, items, '', undefined, undefined, { includeObject: 'Object' });
+}

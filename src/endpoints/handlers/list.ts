@@ -1,0 +1,12 @@
+// LIST: one page of a collection, streamed item by item.
+import type { HandlerContext } from './context.js';
+import { negotiate } from '../negotiate.js';
+import { writeList } from '../respond.js';
+import { includeObjectOf, listParamsOf } from './params.js';
+
+export async function listHandler(ctx: HandlerContext): Promise<void> {
+  const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadataList']);
+  const params = listParamsOf(ctx.query);
+  const page = await ctx.store.list(ctx.ri.namespace, params);
+  writeList(ctx.res, neg, ctx.info, page.items, page.resourceVersion, page.continue, page.remainingItemCount, { includeObject: includeObjectOf(ctx.query) });
+}

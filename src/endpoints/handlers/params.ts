@@ -1,0 +1,97 @@
+// Query parameter parsing shared by the verbs, with upstream's validation messages.
+import { errors } from '../../api/errors.js';
+import { isObject } from '../../api/types.js';
+import type { DeleteParams } from '../../registry/store.js';
+import type { ListParams } from '../../registry/predicate.js';
+import type { IncludeObject } from '../table.js';
+
+export function dryRunOf(q: URLSearchParams): boolean {
+  const values = q.getAll('dryRun');
+  for (const v of values) {
+    if (v !== 'All') throw errors.badRequest(`Invalid dryRun value: ${JSON.stringify(values)}`);
+  }
+  return values.length > 0;
+}
+
+function intParam(q: URLSearchParams, name: string): number | undefined {
+  const v = q.get(name);
+  if (v === null || v === '') return undefined;
+  if (!/^-?\d+$/.test(v)) throw errors.badRequest(`invalid value for ${name}: ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+export function listParamsOf(q: URLSearchParams): ListParams {
+  const p: ListParams = {};
+  const ls = q.get('labelSelector');
+  if (ls) p.labelSelector = ls;
+  const fs = q.get('fieldSelector');
+  if (fs) p.fieldSelector = fs;
+  const limit = intParam(q, 'limit');
+  if (limit !== undefined && limit > 0) p.limit = limit;
+  const cont = q.get('continue');
+  if (cont) p.continue = cont;
+  const rv = q.get('resourceVersion');
+  if (rv !== null) p.resourceVersion = rv;
+  const match = q.get('resourceVersionMatch');
+  if (match) {
+    if (match !== 'NotOlderThan' && match !== 'Exact') {
+      throw errors.invalid('meta.k8s.io', 'ListOptions', '', [{ reason: 'FieldValueNotSupported', field: 'resourceVersionMatch', message: `Unsupported value: "${match}": supported values: "Exact", "NotOlderThan", ""` }]);
+    }
+    if (!rv) {
+      throw errors.invalid('meta.k8s.io', 'ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided' }]);
+    }
+    if (match === 'Exact' && rv === '0') {
+      throw errors.invalid('meta.k8s.io', 'ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"' }]);
+    }
+    if (cont) {
+      throw errors.invalid('meta.k8s.io', 'ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden when continue is provided' }]);
+    }
+    p.resourceVersionMatch = match;
+  }
+  if (cont && rv && rv !== '0') {
+    throw errors.badRequest('specifying resource version is not allowed when using continue');
+  }
+  return p;
+}
+
+export function includeObjectOf(q: URLSearchParams): IncludeObject {
+  const v = q.get('includeObject');
+  if (v === null || v === '' || v === 'Metadata') return 'Metadata';
+  if (v === 'None' || v === 'Object') return v;
+  throw errors.badRequest(`includeObject must be one of None, Metadata, Object (got ${JSON.stringify(v)})`);
+}
+
+export function fieldValidationOf(q: URLSearchParams): 'Ignore' | 'Warn' | 'Strict' {
+  const v = q.get('fieldValidation');
+  if (v === null || v === '') return 'Warn';
+  if (v === 'Ignore' || v === 'Warn' || v === 'Strict') return v;
+  throw errors.badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got ${JSON.stringify(v)}`);
+}
+
+/** DeleteOptions from the query string and an optional body, as upstream merges them. */
+export function deleteParamsOf(q: URLSearchParams, body: unknown): DeleteParams {
+  const b = isObject(body) ? body : {};
+  const p: DeleteParams = { dryRun: dryRunOf(q) || (Array.isArray(b['dryRun']) && b['dryRun'].includes('All')) };
+  const grace = intParam(q, 'gracePeriodSeconds') ?? (typeof b['gracePeriodSeconds'] === 'number' ? b['gracePeriodSeconds'] : undefined);
+  if (grace !== undefined) p.gracePeriodSeconds = grace;
+  const policy = q.get('propagationPolicy') ?? (typeof b['propagationPolicy'] === 'string' ? b['propagationPolicy'] : null);
+  const orphan = q.get('orphanDependents') ?? (typeof b['orphanDependents'] === 'boolean' ? String(b['orphanDependents']) : null);
+  if (policy !== null && policy !== '') {
+    if (policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
+      throw errors.invalid('meta.k8s.io', 'DeleteOptions', '', [{ reason: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"` }]);
+    }
+    if (orphan !== null) {
+      throw errors.invalid('meta.k8s.io', 'DeleteOptions', '', [{ reason: 'FieldValueInvalid', field: 'propagationPolicy', message: 'Invalid value: "' + policy + '": orphanDependents and deletionPropagation cannot be both set' }]);
+    }
+    p.propagationPolicy = policy;
+  } else if (orphan === 'true') {
+    p.propagationPolicy = 'Orphan';
+  }
+  const pre = b['preconditions'];
+  if (isObject(pre)) {
+    p.preconditions = {};
+    if (typeof pre['uid'] === 'string') p.preconditions.uid = pre['uid'];
+    if (typeof pre['resourceVersion'] === 'string') p.preconditions.resourceVersion = pre['resourceVersion'];
+  }
+  return p;
+}

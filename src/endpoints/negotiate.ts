@@ -1,0 +1,96 @@
+// Content negotiation: which representation a response is written in (JSON, YAML, Table,
+// PartialObjectMetadata) and how a request body is decoded.
+import type { Request } from 'express';
+import { errors } from '../api/errors.js';
+
+export type Format = 'json' | 'yaml';
+/** What the response carries: the object itself, or one of meta.k8s.io's transformed views. */
+export type View = 'object' | 'Table' | 'PartialObjectMetadata' | 'PartialObjectMetadataList';
+
+export interface Negotiated {
+  format: Format;
+  view: View;
+  /** The Content-Type to answer with. */
+  contentType: string;
+}
+
+interface MediaRange {
+  type: string;
+  params: Record<string, string>;
+  q: number;
+}
+
+export function parseAccept(header: string | undefined): MediaRange[] {
+  if (!header) return [];
+  const ranges: MediaRange[] = [];
+  for (const part of header.split(',')) {
+    const [typ, ...rest] = part.split(';').map(s => s.trim());
+    if (!typ) continue;
+    const params: Record<string, string> = {};
+    let q = 1;
+    for (const p of rest) {
+      const eq = p.indexOf('=');
+      if (eq < 0) continue;
+      const k = p.slice(0, eq).trim().toLowerCase();
+      const v = p.slice(eq + 1).trim().replace(/^"|"$/g, '');
+      if (k === 'q') q = Number(v);
+      else params[k] = v;
+    }
+    ranges.push({ type: typ.toLowerCase(), params, q: Number.isFinite(q) ? q : 1 });
+  }
+  // Stable sort by q (upstream honours q for its own negotiation the same way).
+  return ranges.map((r, i) => ({ r, i })).sort((a, b) => b.r.q - a.r.q || a.i - b.i).map(x => x.r);
+}
+
+const jsonTypes = new Set(['application/json', 'application/*', '*/*']);
+
+function formatOf(type: string): Format | undefined {
+  if (jsonTypes.has(type)) return 'json';
+  if (type === 'application/yaml') return 'yaml';
+  return undefined;
+}
+
+/**
+ * Picks the response representation. `allowed` lists the transformed views the endpoint can
+ * produce (a Table for get/list/watch, PartialObjectMetadata for get/list).
+ */
+export function negotiate(req: Request, allowed: View[]): Negotiated {
+  const ranges = parseAccept(req.headers.accept);
+  if (ranges.length === 0) return { format: 'json', view: 'object', contentType: 'application/json' };
+  for (const r of ranges) {
+    if (r.q <= 0) continue;
+    const format = formatOf(r.type);
+    if (!format) continue;
+    const as = r.params['as'];
+    if (as === undefined) {
+      return { format, view: 'object', contentType: format === 'json' ? 'application/json' : 'application/yaml' };
+    }
+    const group = r.params['g'];
+    const version = r.params['v'];
+    if (group !== 'meta.k8s.io' || (version !== 'v1' && version !== 'v1beta1')) continue;
+    if (!allowed.includes(as as View)) continue;
+    const view = as as View;
+    return { format, view, contentType: `${format === 'json' ? 'application/json' : 'application/yaml'};as=${view};g=meta.k8s.io;v=${version}` };
+  }
+  throw errors.notAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+}
+
+export type BodyType = 'json' | 'yaml' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
+
+/** The request's body media type, without parameters. */
+export function requestBodyType(req: Request, patch: boolean): BodyType {
+  const raw = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (patch) {
+    switch (raw) {
+      case 'application/json-patch+json': return 'json-patch';
+      case 'application/merge-patch+json': return 'merge-patch';
+      case 'application/strategic-merge-patch+json': return 'strategic-merge-patch';
+      case 'application/apply-patch+yaml': return 'apply-patch';
+      default:
+        throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml', 'application/strategic-merge-patch+json']);
+    }
+  }
+  if (raw === '' || raw === 'application/json') return 'json';
+  if (raw === 'application/yaml' || raw === 'application/x-yaml' || raw === 'text/yaml') return 'yaml';
+  throw errors.unsupportedMediaType(['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
+}

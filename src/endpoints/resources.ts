@@ -1,0 +1,66 @@
+// Resolves a resource request to its catalog entry and store, checks scope and verb, and
+// dispatches to the verb's handler.
+import type { NextFunction, Request, Response } from 'express';
+import type { Catalog } from '../api/catalog.js';
+import { errors } from '../api/errors.js';
+import type { ResourceInfo } from '../api/resource-info.js';
+import type { Store } from '../registry/store.js';
+import type { HandlerContext } from './handlers/context.js';
+import { createHandler } from './handlers/create.js';
+import { deleteCollectionHandler, deleteHandler } from './handlers/delete.js';
+import { getHandler } from './handlers/get.js';
+import { listHandler } from './handlers/list.js';
+import { patchHandler } from './handlers/patch.js';
+import { updateHandler } from './handlers/update.js';
+import { watchHandler } from './handlers/watch.js';
+import { writeError } from './status-writer.js';
+
+type Handler = (ctx: HandlerContext) => Promise<void>;
+
+const handlers: Record<string, Handler> = {
+  get: getHandler,
+  list: listHandler,
+  watch: watchHandler,
+  create: createHandler,
+  update: updateHandler,
+  patch: patchHandler,
+  delete: deleteHandler,
+  deletecollection: deleteCollectionHandler,
+};
+
+export interface ResourceRouterDeps {
+  catalog: Catalog;
+  storeFor(info: ResourceInfo): Store;
+  minRequestTimeoutSeconds: number;
+}
+
+export function resourceHandler(deps: ResourceRouterDeps) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const ri = req.requestInfo;
+    if (!ri || !ri.isResourceRequest) return next();
+    try {
+      const info = deps.catalog.lookup(ri.apiGroup, ri.apiVersion, ri.resource);
+      if (!info) throw errors.notFoundPath();
+      const verb = ri.verb;
+      if (ri.subresource) {
+        const sub = info.subresources.find(s => s.name === ri.subresource);
+        if (!sub || ri.parts.length > 0) throw errors.notFoundPath();
+        if (!sub.verbs.includes(verb) || !['get', 'update', 'patch'].includes(verb) || sub.name !== 'status') {
+          throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+        }
+      } else if (!info.verbs.includes(verb)) {
+        throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+      }
+      // A namespaced resource needs a namespace except to list or watch across all of them;
+      // a cluster-scoped one never has one.
+      if (info.namespaced && !ri.namespace && !['list', 'watch', 'deletecollection'].includes(verb)) throw errors.notFoundPath();
+      if (!info.namespaced && ri.namespace) throw errors.notFoundPath();
+      const handler = handlers[verb];
+      if (!handler) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+      const url = new URL(req.originalUrl, 'https://local');
+      await handler({ req, res, ri, info, store: deps.storeFor(info), query: url.searchParams, minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds });
+    } catch (e) {
+      writeError(res, e);
+    }
+  };
+}

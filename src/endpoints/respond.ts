@@ -1,0 +1,66 @@
+// Writes objects, lists and watch events in the negotiated representation.
+import type { Response } from 'express';
+import { stringify as toYaml } from 'yaml';
+import type { ResourceInfo } from '../api/resource-info.js';
+import { groupVersion } from '../api/resource-info.js';
+import type { KubeObject, ListMeta } from '../api/types.js';
+import type { Negotiated } from './negotiate.js';
+import { tableColumns, tableRow, toPartialObjectMetadata, toTable, type IncludeObject } from './table.js';
+
+export interface ViewOptions {
+  includeObject: IncludeObject;
+}
+
+function send(res: Response, neg: Negotiated, status: number, body: unknown): void {
+  res.status(status).setHeader('Content-Type', neg.contentType);
+  res.end(neg.format === 'yaml' ? toYaml(body) : JSON.stringify(body));
+}
+
+export function writeObject(res: Response, neg: Negotiated, info: ResourceInfo, status: number, obj: KubeObject | object, view: ViewOptions): void {
+  const o = obj as KubeObject;
+  if (neg.view === 'Table' && o.metadata) {
+    send(res, neg, status, toTable(info, [o], { includeObject: view.includeObject }));
+  } else if (neg.view === 'PartialObjectMetadata' && o.metadata) {
+    send(res, neg, status, toPartialObjectMetadata(o));
+  } else {
+    send(res, neg, status, obj);
+  }
+}
+
+function listMetaOf(rv: string, cont?: string, remaining?: number): ListMeta {
+  const m: ListMeta = { resourceVersion: rv };
+  if (cont) m.continue = cont;
+  if (remaining !== undefined) m.remainingItemCount = remaining;
+  return m;
+}
+
+/** Streams a list item by item so a large list is never one giant string in memory. */
+export function writeList(res: Response, neg: Negotiated, info: ResourceInfo, items: KubeObject[], rv: string, cont: string | undefined, remaining: number | undefined, view: ViewOptions): void {
+  const metadata = listMetaOf(rv, cont, remaining);
+  let head: Record<string, unknown>;
+  let rows: (o: KubeObject) => unknown;
+  let field = 'items';
+  if (neg.view === 'Table') {
+    head = { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata, columnDefinitions: tableColumns(info) };
+    const now = new Date();
+    rows = o => tableRow(info, o, view.includeObject, now);
+    field = 'rows';
+  } else if (neg.view === 'PartialObjectMetadataList') {
+    head = { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata };
+    rows = o => toPartialObjectMetadata(o);
+  } else {
+    head = { kind: `${info.kind}List`, apiVersion: groupVersion(info), metadata };
+    rows = o => o;
+  }
+  res.status(200).setHeader('Content-Type', neg.contentType);
+  if (neg.format === 'yaml') {
+    res.end(toYaml({ ...head, [field]: items.map(rows) }));
+    return;
+  }
+  const headJson = JSON.stringify(head);
+  res.write(`${headJson.slice(0, -1)},"${field}":[`);
+  for (let i = 0; i < items.length; i++) {
+    res.write((i ? ',' : '') + JSON.stringify(rows(items[i]!)));
+  }
+  res.end(']}');
+}

@@ -1,0 +1,28 @@
+// Turns list/watch query parameters into a storage predicate (label and field selectors).
+import type { ResourceInfo } from '../api/resource-info.js';
+import type { KubeObject } from '../api/types.js';
+import { selectableFields, validateFieldSelector } from '../api/selectable-fields.js';
+import { parseFieldSelector } from './selectors/fields.js';
+import { parseLabelSelector } from './selectors/labels.js';
+
+export interface ListParams {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: '' | 'NotOlderThan' | 'Exact';
+}
+
+/** Returns undefined when nothing is filtered, so storage can count remaining items. */
+export function buildPredicate(info: ResourceInfo, params: ListParams): ((obj: KubeObject) => boolean) | undefined {
+  const labels = params.labelSelector ? parseLabelSelector(params.labelSelector) : undefined;
+  const fields = params.fieldSelector ? parseFieldSelector(params.fieldSelector) : undefined;
+  if (fields) validateFieldSelector(info.group, info.version, info.resource, fields);
+  const byLabels = labels && !labels.isEmpty() ? labels : undefined;
+  const byFields = fields && !fields.isEmpty() ? fields : undefined;
+  if (!byLabels && !byFields) return undefined;
+  return (obj: KubeObject) =>
+    (!byLabels || byLabels.matches(obj.metadata.labels)) &&
+    (!byFields || byFields.matches(selectableFields(info.group, info.resource, obj)));
+}

@@ -1,0 +1,351 @@
+// The generic REST store: upstream's registry/generic/registry/store.go semantics over the
+// Storage interface, for any resource described by a ResourceInfo + Strategy.
+import { errors, type Subject } from '../api/errors.js';
+import type { ResourceInfo } from '../api/resource-info.js';
+import { groupVersion } from '../api/resource-info.js';
+import { strategyFor, type Strategy } from '../api/strategy.js';
+import type { KubeObject, Status } from '../api/types.js';
+import { isStorageError, StorageError } from '../storage/errors.js';
+import type { ListResult, Preconditions, Storage, Watcher } from '../storage/interface.js';
+import type { Admission } from './admission.js';
+import { clone, deepEqual, generateName, newUid, nowTimestamp, specPart } from './meta.js';
+import { buildPredicate, type ListParams } from './predicate.js';
+import { applyDefaults } from '../api/defaults/index.js';
+import { assertValid, validateCreate, validateUpdate } from '../api/validation/index.js';
+
+export interface WriteOptions {
+  dryRun: boolean;
+}
+
+export interface DeleteParams extends WriteOptions {
+  preconditions?: Preconditions;
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+}
+
+export interface DeleteResult {
+  /** The object as it is now (pending finalizers or grace) or was just before deletion. */
+  object: KubeObject;
+  /** True when the object is gone from storage. */
+  deleted: boolean;
+}
+
+export interface UpdateResult {
+  object: KubeObject;
+  created: boolean;
+}
+
+/** Computes the object to write from the current one (null when it does not exist). */
+export type Mutation = (current: KubeObject | null) => Promise<KubeObject> | KubeObject;
+
+export class Store {
+  readonly strategy: Strategy;
+  private readonly root: string;
+
+  constructor(
+    readonly info: ResourceInfo,
+    private readonly storage: Storage,
+    etcdPrefix: string,
+    private readonly admission: Admission,
+  ) {
+    this.strategy = strategyFor(info);
+    this.root = `${etcdPrefix.replace(/\/+$/, '')}/${info.etcdPath}`;
+  }
+
+  subject(name?: string): Subject {
+    return name === undefined ? { group: this.info.group, resource: this.info.resource } : { group: this.info.group, resource: this.info.resource, name };
+  }
+
+  key(namespace: string, name: string): string {
+    return this.info.namespaced ? `${this.root}/${namespace}/${name}` : `${this.root}/${name}`;
+  }
+
+  /** The list prefix: one namespace, or every object of the resource when namespace is ''. */
+  prefix(namespace: string): string {
+    return this.info.namespaced && namespace ? `${this.root}/${namespace}/` : `${this.root}/`;
+  }
+
+  /** Sets apiVersion and kind as served at this store's version. */
+  private present(obj: KubeObject): KubeObject {
+    obj.apiVersion = groupVersion(this.info);
+    obj.kind = this.info.kind;
+    return obj;
+  }
+
+  private mapStorageError(e: unknown, name: string): never {
+    if (isStorageError(e, 'KeyNotFound')) throw errors.notFound(this.subject(name));
+    if (isStorageError(e, 'KeyExists')) throw errors.alreadyExists(this.subject(name));
+    if (isStorageError(e, 'Conflict')) throw errors.conflict(this.subject(name), e.message);
+    if (isStorageError(e, 'InvalidArgument')) throw errors.badRequest(e.message);
+    throw e;
+  }
+
+  async get(namespace: string, name: string): Promise<KubeObject> {
+    try {
+      return this.present(await this.storage.get(this.key(namespace, name)));
+    } catch (e) {
+      return this.mapStorageError(e, name);
+    }
+  }
+
+  async list(namespace: string, params: ListParams): Promise<ListResult> {
+    const predicate = buildPredicate(this.info, params);
+    const res = await this.storage.list(this.prefix(namespace), {
+      resourceVersion: params.resourceVersion ?? '',
+      resourceVersionMatch: params.resourceVersionMatch ?? '',
+      limit: params.limit ?? 0,
+      ...(params.continue ? { continue: params.continue } : {}),
+      ...(predicate ? { predicate } : {}),
+    }).catch(e => this.mapStorageError(e, ''));
+    for (const item of res.items) this.present(item);
+    return res;
+  }
+
+  watch(namespace: string, params: ListParams & { allowWatchBookmarks?: boolean }): Watcher {
+    const predicate = buildPredicate(this.info, params);
+    const inner = this.storage.watch(this.prefix(namespace), {
+      resourceVersion: params.resourceVersion ?? '',
+      recursive: true,
+      bookmarks: params.allowWatchBookmarks ?? false,
+      ...(predicate ? { predicate } : {}),
+    });
+    const present = (o: KubeObject) => this.present(o);
+    return {
+      stop: () => inner.stop(),
+      async *[Symbol.asyncIterator]() {
+        for await (const ev of inner) {
+          if (ev.type !== 'ERROR') present(ev.object);
+          yield ev;
+        }
+      },
+    };
+  }
+
+  async create(namespace: string, input: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    const obj = clone(input);
+    const meta = obj.metadata;
+    if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
+    if (this.info.namespaced) meta.namespace = namespace;
+    else delete meta.namespace;
+    meta.uid = newUid();
+    meta.creationTimestamp = nowTimestamp();
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (this.strategy.tracksGeneration) meta.generation = 1;
+    else delete meta.generation;
+    if (this.strategy.initialStatus) obj['status'] = this.strategy.initialStatus(obj);
+    this.present(obj);
+    applyDefaults(this.info, obj);
+    await this.admission.create(this.info, obj, opts);
+    assertValid(this.info, obj, validateCreate(this.info, obj));
+    try {
+      const stored = await this.storage.create(this.key(namespace, meta.name ?? ''), obj, { dryRun: opts.dryRun });
+      return this.present(stored);
+    } catch (e) {
+      return this.mapStorageError(e, meta.name ?? '');
+    }
+  }
+
+  /**
+   * Read-modify-write of one object. `mutate` gives the desired object; the store keeps the
+   * fields clients may not change, checks resourceVersion, validates and bumps generation.
+   */
+  async update(namespace: string, name: string, subresource: string, mutate: Mutation, opts: WriteOptions & { forceAllowCreate?: boolean }): Promise<UpdateResult> {
+    let created = false;
+    const key = this.key(namespace, name);
+    const allowCreate = subresource === '' && (this.strategy.allowCreateOnUpdate || opts.forceAllowCreate === true);
+    let result: KubeObject;
+    try {
+      result = await this.storage.guaranteedUpdate(key, async current => {
+        if (current === null) {
+          const desired = await mutate(null);
+          desired.metadata.name = name;
+          created = true;
+          const obj = await this.create(namespace, desired, { dryRun: true });
+          delete obj.metadata.resourceVersion;
+          return obj;
+        }
+        created = false;
+        this.present(current);
+        const desired = clone(await mutate(clone(current)));
+        return this.prepareUpdate(namespace, name, subresource, desired, current, opts);
+      }, { allowCreate, dryRun: opts.dryRun });
+    } catch (e) {
+      if (isStorageError(e, 'KeyNotFound')) throw errors.notFound(this.subject(name));
+      return this.mapStorageError(e, name);
+    }
+    this.present(result);
+    if (!opts.dryRun && this.shouldDeleteAfterUpdate(result)) {
+      const gone = await this.deleteNow(namespace, name, { resourceVersion: result.metadata.resourceVersion }, opts);
+      return { object: gone, created };
+    }
+    return { object: result, created };
+  }
+
+  private async prepareUpdate(namespace: string, name: string, subresource: string, desired: KubeObject, current: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    const dm = desired.metadata;
+    if (dm.name !== undefined && dm.name !== name) {
+      throw errors.badRequest(`the name of the object (${dm.name}) does not match the name on the URL (${name})`);
+    }
+    const cm = current.metadata;
+    if (dm.resourceVersion !== undefined && dm.resourceVersion !== '' && dm.resourceVersion !== cm.resourceVersion) {
+      throw errors.conflict(this.subject(name), 'the object has been modified; please apply your changes to the latest version and try again');
+    }
+    let next: KubeObject;
+    if (subresource === 'status') {
+      // The status subresource changes status only (upstream's status strategies).
+      next = clone(current);
+      next['status'] = desired['status'];
+    } else {
+      next = desired;
+      const hasStatus = this.info.subresources.some(s => s.name === 'status');
+      if (hasStatus) {
+        if (current['status'] === undefined) delete next['status'];
+        else next['status'] = clone(current['status']);
+      }
+      const nm = next.metadata;
+      nm.name = name;
+      if (this.info.namespaced) nm.namespace = nm.namespace ?? namespace;
+      // Fields the server owns: a client cannot change them through an update.
+      if (nm.uid === undefined || nm.uid === '') nm.uid = cm.uid;
+      if (nm.creationTimestamp === undefined || nm.creationTimestamp === null) nm.creationTimestamp = cm.creationTimestamp;
+      if (cm.deletionTimestamp !== undefined) nm.deletionTimestamp = cm.deletionTimestamp;
+      else delete nm.deletionTimestamp;
+      if (cm.deletionGracePeriodSeconds !== undefined) nm.deletionGracePeriodSeconds = cm.deletionGracePeriodSeconds;
+      else delete nm.deletionGracePeriodSeconds;
+      if (this.strategy.tracksGeneration) {
+        const gen = cm.generation ?? 1;
+        nm.generation = deepEqual(specPart(next), specPart(current)) ? gen : gen + 1;
+      } else {
+        delete nm.generation;
+      }
+    }
+    delete next.metadata.resourceVersion;
+    this.present(next);
+    if (cm.deletionTimestamp !== undefined && newFinalizers(next, current)) {
+      throw errors.forbidden(`no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(newFinalizers(next, current))}`, this.subject(name));
+    }
+    applyDefaults(this.info, next);
+    await this.admission.update(this.info, next, current, opts);
+    assertValid(this.info, next, validateUpdate(this.info, next, current));
+    const cur = clone(current);
+    delete cur.metadata.resourceVersion;
+    return deepEqual(next, cur) ? current : next;
+  }
+
+  private shouldDeleteAfterUpdate(obj: KubeObject): boolean {
+    const m = obj.metadata;
+    return m.deletionTimestamp !== undefined && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0;
+  }
+
+  async delete(namespace: string, name: string, params: DeleteParams): Promise<DeleteResult> {
+    const key = this.key(namespace, name);
+    let current: KubeObject;
+    try {
+      current = this.present(await this.storage.get(key));
+    } catch (e) {
+      return this.mapStorageError(e, name);
+    }
+    checkPreconditions(this.subject(name), current, params.preconditions);
+    await this.admission.delete(this.info, current, params);
+
+    const added: string[] = [];
+    if (params.propagationPolicy === 'Orphan') added.push('orphan');
+    if (params.propagationPolicy === 'Foreground') added.push('foregroundDeletion');
+    const grace = this.strategy.gracePeriodSeconds?.(current, params.gracePeriodSeconds) ?? 0;
+    if ((current.metadata.finalizers ?? []).length === 0 && added.length === 0 && grace === 0) {
+      const obj = await this.deleteNow(namespace, name, params.preconditions ?? {}, params);
+      return { object: obj, deleted: true };
+    }
+    // Graceful or finalized deletion: mark the object and keep it.
+    return this.markDeleting(namespace, name, current, grace, added, params);
+  }
+
+  private async markDeleting(namespace: string, name: string, seen: KubeObject, grace: number, addFinalizers: string[], params: DeleteParams): Promise<DeleteResult> {
+    const key = this.key(namespace, name);
+    const now = new Date();
+    try {
+      const obj = await this.storage.guaranteedUpdate(key, current => {
+        if (!current) throw new StorageError('KeyNotFound', key, 'not found');
+        const m = current.metadata;
+        if (addFinalizers.length > 0) m.finalizers = [...new Set([...(m.finalizers ?? []), ...addFinalizers])];
+        if (m.deletionTimestamp === undefined) {
+          m.deletionTimestamp = nowTimestamp(new Date(now.getTime() + grace * 1000));
+          m.deletionGracePeriodSeconds = grace;
+        } else if (grace < (m.deletionGracePeriodSeconds ?? 0)) {
+          // A shorter grace period may replace a longer one, never the reverse.
+          m.deletionTimestamp = nowTimestamp(new Date(now.getTime() + grace * 1000));
+          m.deletionGracePeriodSeconds = grace;
+        }
+        if (this.info.resource === 'namespaces' && this.info.group === '') {
+          current['status'] = { ...((current['status'] as object | undefined) ?? {}), phase: 'Terminating' };
+        }
+        return current;
+      }, { dryRun: params.dryRun, ...(params.preconditions ? { preconditions: params.preconditions } : {}) });
+      this.present(obj);
+      if (!params.dryRun && grace === 0 && (obj.metadata.finalizers ?? []).length === 0) {
+        return { object: await this.deleteNow(namespace, name, {}, params), deleted: true };
+      }
+      return { object: obj, deleted: false };
+    } catch (e) {
+      if (isStorageError(e, 'KeyNotFound')) return { object: seen, deleted: true };
+      return this.mapStorageError(e, name);
+    }
+  }
+
+  private async deleteNow(namespace: string, name: string, preconditions: Preconditions, opts: WriteOptions): Promise<KubeObject> {
+    try {
+      const obj = await this.storage.delete(this.key(namespace, name), { preconditions, dryRun: opts.dryRun });
+      return this.present(obj);
+    } catch (e) {
+      return this.mapStorageError(e, name);
+    }
+  }
+
+  /** Deletes every object the list parameters select, one by one, as upstream does. */
+  async deleteCollection(namespace: string, params: ListParams, del: DeleteParams): Promise<KubeObject[]> {
+    const { items } = await this.list(namespace, { ...params, limit: 0, continue: '' });
+    const out: KubeObject[] = [];
+    const workers = 4;
+    let next = 0;
+    const run = async () => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        try {
+          const r = await this.delete(item.metadata.namespace ?? '', item.metadata.name ?? '', { dryRun: del.dryRun, ...(del.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: del.gracePeriodSeconds } : {}), ...(del.propagationPolicy ? { propagationPolicy: del.propagationPolicy } : {}) });
+          out.push(r.object);
+        } catch (e) {
+          // Gone in the meantime: that is what was asked for.
+          if (!(e instanceof Error && 'code' in e && (e as { code: number }).code === 404)) throw e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(workers, items.length) }, run));
+    return out;
+  }
+
+  /** The Success Status upstream returns for deletes of resources that do not return the object. */
+  deletedStatus(obj: KubeObject): Status {
+    const details: NonNullable<Status['details']> = { name: obj.metadata.name ?? '', kind: this.info.resource };
+    if (this.info.group) details.group = this.info.group;
+    if (obj.metadata.uid) details.uid = obj.metadata.uid;
+    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details, code: 200 };
+  }
+}
+
+function newFinalizers(next: KubeObject, current: KubeObject): string[] | false {
+  const old = new Set(current.metadata.finalizers ?? []);
+  const added = (next.metadata.finalizers ?? []).filter(f => !old.has(f));
+  return added.length > 0 ? added : false;
+}
+
+function checkPreconditions(subject: Subject, obj: KubeObject, p: Preconditions | undefined): void {
+  if (!p) return;
+  if (p.uid && p.uid !== obj.metadata.uid) {
+    throw errors.conflict(subject, `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`);
+  }
+  if (p.resourceVersion && p.resourceVersion !== obj.metadata.resourceVersion) {
+    throw errors.conflict(subject, `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion ?? ''}`);
+  }
+}
