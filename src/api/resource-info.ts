@@ -30,6 +30,11 @@ export interface ResourceInfo {
   etcdPath: string;
   /** The version objects are stored at when a resource is served at several versions. */
   storageVersion: string;
+  /**
+   * The group of the stored kind, only when it differs from `group`: events.k8s.io Events are
+   * stored as core v1 Events (one etcd key space), as upstream does.
+   */
+  storageGroup?: string;
   /** OpenAPI v2 definition name, e.g. 'io.k8s.api.core.v1.Pod'. */
   definition: string;
   /** Whether this version is the group's preferred version in discovery. */

@@ -12,6 +12,8 @@ export interface Strategy {
   returnDeletedObject: boolean;
   /** The status an object starts with, when clients may not set it at create. */
   initialStatus?: (obj: KubeObject) => unknown;
+  /** Finalizers kept outside metadata.finalizers that also hold a deletion (namespace spec.finalizers). */
+  specFinalizers?: (obj: KubeObject) => string[];
   /** Graceful deletion: seconds to wait before the object goes, or 0 to delete now. */
   gracePeriodSeconds?: (obj: KubeObject, requested: number | undefined) => number;
 }
@@ -73,5 +75,6 @@ export function strategyFor(info: ResourceInfo): Strategy {
   if (initial) s.initialStatus = initial;
   else if (hasStatus && !statusResetExceptions.has(k)) s.initialStatus = () => ({});
   if (k === 'pods.') s.gracePeriodSeconds = podGracePeriod;
+  if (k === 'namespaces.') s.specFinalizers = obj => ((obj['spec'] ?? {}) as { finalizers?: string[] }).finalizers ?? [];
   return s;
 }

@@ -45,7 +45,8 @@ export function resourceHandler(deps: ResourceRouterDeps) {
       if (ri.subresource) {
         const sub = info.subresources.find(s => s.name === ri.subresource);
         if (!sub || ri.parts.length > 0) throw errors.notFoundPath();
-        if (!sub.verbs.includes(verb) || !['get', 'update', 'patch'].includes(verb) || sub.name !== 'status') {
+        const served = sub.name === 'status' ? ['get', 'update', 'patch'] : sub.name === 'finalize' ? ['update'] : [];
+        if (!sub.verbs.includes(verb) || !served.includes(verb)) {
           throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
         }
       } else if (!info.verbs.includes(verb)) {

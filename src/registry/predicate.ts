@@ -17,8 +17,10 @@ export interface ListParams {
 /** Returns undefined when nothing is filtered, so storage can count remaining items. */
 export function buildPredicate(info: ResourceInfo, params: ListParams): ((obj: KubeObject) => boolean) | undefined {
   const labels = params.labelSelector ? parseLabelSelector(params.labelSelector) : undefined;
-  const fields = params.fieldSelector ? parseFieldSelector(params.fieldSelector) : undefined;
-  if (fields) validateFieldSelector(info.group, info.version, info.resource, fields);
+  // Validation also renames legacy field labels (e.g. pods spec.host) to the current ones.
+  const fields = params.fieldSelector
+    ? validateFieldSelector(info.group, info.version, info.resource, parseFieldSelector(params.fieldSelector))
+    : undefined;
   const byLabels = labels && !labels.isEmpty() ? labels : undefined;
   const byFields = fields && !fields.isEmpty() ? fields : undefined;
   if (!byLabels && !byFields) return undefined;

@@ -197,6 +197,14 @@ export class Store {
       // The status subresource changes status only (upstream's status strategies).
       next = clone(current);
       next['status'] = desired['status'];
+    } else if (subresource === 'finalize') {
+      // namespaces/finalize changes spec.finalizers only.
+      next = clone(current);
+      const spec = { ...((current['spec'] ?? {}) as Record<string, unknown>) };
+      const finalizers = ((desired['spec'] ?? {}) as { finalizers?: unknown }).finalizers;
+      if (finalizers === undefined) delete spec['finalizers'];
+      else spec['finalizers'] = finalizers;
+      next['spec'] = spec;
     } else {
       next = desired;
       const hasStatus = this.info.subresources.some(s => s.name === 'status');
@@ -234,9 +242,13 @@ export class Store {
     return deepEqual(next, cur) ? current : next;
   }
 
+  private hasFinalizers(obj: KubeObject): boolean {
+    return (obj.metadata.finalizers ?? []).length > 0 || (this.strategy.specFinalizers?.(obj) ?? []).length > 0;
+  }
+
   private shouldDeleteAfterUpdate(obj: KubeObject): boolean {
     const m = obj.metadata;
-    return m.deletionTimestamp !== undefined && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0;
+    return m.deletionTimestamp !== undefined && !this.hasFinalizers(obj) && (m.deletionGracePeriodSeconds ?? 0) === 0;
   }
 
   async delete(namespace: string, name: string, params: DeleteParams): Promise<DeleteResult> {
@@ -254,7 +266,7 @@ export class Store {
     if (params.propagationPolicy === 'Orphan') added.push('orphan');
     if (params.propagationPolicy === 'Foreground') added.push('foregroundDeletion');
     const grace = this.strategy.gracePeriodSeconds?.(current, params.gracePeriodSeconds) ?? 0;
-    if ((current.metadata.finalizers ?? []).length === 0 && added.length === 0 && grace === 0) {
+    if (!this.hasFinalizers(current) && added.length === 0 && grace === 0) {
       const obj = await this.deleteNow(namespace, name, params.preconditions ?? {}, params);
       return { object: obj, deleted: true };
     }
@@ -284,7 +296,7 @@ export class Store {
         return current;
       }, { dryRun: params.dryRun, ...(params.preconditions ? { preconditions: params.preconditions } : {}) });
       this.present(obj);
-      if (!params.dryRun && grace === 0 && (obj.metadata.finalizers ?? []).length === 0) {
+      if (!params.dryRun && grace === 0 && !this.hasFinalizers(obj)) {
         return { object: await this.deleteNow(namespace, name, {}, params), deleted: true };
       }
       return { object: obj, deleted: false };

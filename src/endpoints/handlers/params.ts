@@ -3,7 +3,7 @@ import { errors } from '../../api/errors.js';
 import { isObject } from '../../api/types.js';
 import type { DeleteParams } from '../../registry/store.js';
 import type { ListParams } from '../../registry/predicate.js';
-import type { IncludeObject } from '../table.js';
+import { parseIncludeObject, type IncludeObject } from '../table.js';
 
 export function dryRunOf(q: URLSearchParams): boolean {
   const values = q.getAll('dryRun');
@@ -55,10 +55,7 @@ export function listParamsOf(q: URLSearchParams): ListParams {
 }
 
 export function includeObjectOf(q: URLSearchParams): IncludeObject {
-  const v = q.get('includeObject');
-  if (v === null || v === '' || v === 'Metadata') return 'Metadata';
-  if (v === 'None' || v === 'Object') return v;
-  throw errors.badRequest(`includeObject must be one of None, Metadata, Object (got ${JSON.stringify(v)})`);
+  return parseIncludeObject(q.get('includeObject') ?? '');
 }
 
 export function fieldValidationOf(q: URLSearchParams): 'Ignore' | 'Warn' | 'Strict' {

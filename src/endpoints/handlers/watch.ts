@@ -44,9 +44,15 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
   ctx.req.on('close', stop);
   res.on('close', stop);
 
+  let first = true;
   const frame = (ev: WatchEvent): unknown => {
     if (ev.type === 'ERROR' || ev.type === 'BOOKMARK') return ev;
-    if (neg.view === 'Table') return { type: ev.type, object: toTable(ctx.info, [ev.object], { includeObject }) };
+    if (neg.view === 'Table') {
+      // Upstream sends the column definitions with the first event only.
+      const table = toTable(ctx.info, [ev.object], { includeObject, noHeaders: !first });
+      first = false;
+      return { type: ev.type, object: table };
+    }
     if (neg.view === 'PartialObjectMetadata') return { type: ev.type, object: toPartialObjectMetadata(ev.object) };
     return ev;
   };

@@ -1,0 +1,146 @@
+// /openapi/v2 and /openapi/v3, as kube-openapi's handler and handler3 serve them: the generated
+// documents byte for byte, ETags of their SHA-512 (upper-case hex), conditional GETs, and
+// hash-pinned v3 URLs that are immutable or redirect to the current hash.
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { type Request, type Response, Router } from 'express';
+import { errors } from '../api/errors.js';
+import { parseAccept } from './negotiate.js';
+import { writeError } from './status-writer.js';
+
+const generatedDir = new URL('../generated/', import.meta.url);
+
+interface Document {
+  body: Buffer;
+  /** Quoted, as sent in the ETag header. */
+  etag: string;
+  /** The bare hash, as in ?hash=. */
+  hash: string;
+  lastModified: Date;
+}
+
+function documentOf(body: Buffer): Document {
+  const hash = createHash('sha512').update(body).digest('hex').toUpperCase();
+  const lastModified = new Date();
+  lastModified.setMilliseconds(0);
+  return { body, hash, etag: `"${hash}"`, lastModified };
+}
+
+/** Loads on first use, then keeps the value. */
+function lazy<T>(load: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= load());
+}
+
+const jsonRanges = new Set(['application/json', 'application/*', '*/*']);
+
+/** Whether Accept lets us answer JSON, the only form we produce (upstream also has protobuf). */
+function acceptsJSON(req: Request): boolean {
+  const ranges = parseAccept(req.headers.accept);
+  return ranges.length === 0 || ranges.some(r => r.q > 0 && jsonRanges.has(r.type));
+}
+
+function etagMatches(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true;
+  return header.split(',').some(t => t.trim().replace(/^W\//, '') === etag);
+}
+
+/** Go's http.ServeContent: 304 for a matching If-None-Match (or If-Modified-Since), else the body. */
+function serveContent(req: Request, res: Response, doc: Document, body: Buffer = doc.body): void {
+  res.setHeader('Last-Modified', doc.lastModified.toUTCString());
+  const inm = req.headers['if-none-match'];
+  const ims = req.headers['if-modified-since'];
+  const notModified = inm !== undefined
+    ? etagMatches(inm, doc.etag)
+    : ims !== undefined && !Number.isNaN(Date.parse(ims)) && doc.lastModified.getTime() <= Date.parse(ims);
+  if (notModified) {
+    for (const h of ['Content-Type', 'Content-Length', 'Content-Encoding']) res.removeHeader(h);
+    res.status(304).end();
+    return;
+  }
+  res.setHeader('Content-Length', String(body.length));
+  res.status(200).end(body);
+}
+
+/** Whether Accept-Encoding allows gzip (kube-openapi wraps /openapi/v2 in a gzip handler). */
+function acceptsGzip(req: Request): boolean {
+  for (const part of (req.headers['accept-encoding'] ?? '').split(',')) {
+    const [coding, ...params] = part.split(';').map(s => s.trim().toLowerCase());
+    if (coding !== 'gzip' && coding !== '*') continue;
+    const q = params.find(p => p.startsWith('q='));
+    if (q === undefined || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
+
+/** The v3 documents by path ('api/v1', 'apis/apps/v1', ...) and the discovery index over them. */
+interface V3Set {
+  docs: Map<string, Document>;
+  index: Document;
+}
+
+function loadV3(): V3Set {
+  const dir = new URL('openapi-v3/', generatedDir);
+  const docs = new Map<string, Document>();
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.endsWith('.json')) continue;
+    docs.set(f.slice(0, -'.json'.length).split('__').join('/'), documentOf(readFileSync(new URL(f, dir))));
+  }
+  const paths: Record<string, { serverRelativeURL: string }> = {};
+  for (const key of [...docs.keys()].sort()) {
+    paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${docs.get(key)!.hash}` };
+  }
+  return { docs, index: documentOf(Buffer.from(JSON.stringify({ paths }))) };
+}
+
+export function openapiRouter(): Router {
+  const v2 = lazy(() => {
+    const doc = documentOf(readFileSync(new URL('openapi-v2.json', generatedDir)));
+    return { doc, gzipped: gzipSync(doc.body) };
+  });
+  const v3 = lazy(loadV3);
+
+  const router = Router();
+
+  router.get('/openapi/v2', (req, res) => {
+    res.append('Vary', 'Accept');
+    if (!acceptsJSON(req)) return void res.status(406).end();
+    const { doc, gzipped } = v2();
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('ETag', doc.etag);
+    if (acceptsGzip(req)) {
+      res.append('Vary', 'Accept-Encoding');
+      res.setHeader('Content-Encoding', 'gzip');
+      return serveContent(req, res, doc, gzipped);
+    }
+    serveContent(req, res, doc);
+  });
+
+  router.get('/openapi/v3', (req, res) => {
+    const { index } = v3();
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('ETag', index.etag);
+    serveContent(req, res, index);
+  });
+
+  router.get('/openapi/v3/*path', (req, res) => {
+    const key = req.path.slice('/openapi/v3/'.length).replace(/\/+$/, '');
+    res.append('Vary', 'Accept');
+    const doc = v3().docs.get(key);
+    if (!doc) return writeError(res, errors.notFoundPath());
+    if (!acceptsJSON(req)) return void res.status(406).end();
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('ETag', doc.etag);
+    const hash = typeof req.query['hash'] === 'string' ? req.query['hash'] : '';
+    if (hash !== '') {
+      if (hash !== doc.hash) return res.redirect(301, `/openapi/v3/${key}?hash=${doc.hash}`);
+      res.setHeader('Cache-Control', 'public, immutable');
+      // Upstream's "never expires": one year from the request.
+      res.setHeader('Expires', new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString());
+    }
+    serveContent(req, res, doc);
+  });
+
+  return router;
+}

@@ -1,0 +1,79 @@
+// Assembles the Express app: the filter chain in upstream's order, then the non-resource
+// routes, then the resource routes. Knows nothing about listeners or process lifecycle.
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Catalog } from '../api/catalog.js';
+import { errors } from '../api/errors.js';
+import { discoveryRouter } from '../endpoints/discovery.js';
+import { openapiRouter } from '../endpoints/openapi.js';
+import { resourceHandler } from '../endpoints/resources.js';
+import { writeError } from '../endpoints/status-writer.js';
+import { auditIDFilter } from '../filters/audit-id.js';
+import { authenticationFilter } from '../filters/authentication.js';
+import { cacheControlFilter } from '../filters/cache-control.js';
+import { httpLoggingFilter } from '../filters/http-logging.js';
+import type { MaxInFlight } from '../filters/max-in-flight.js';
+import { metricsFilter } from '../filters/metrics.js';
+import { requestInfoFilter } from '../filters/request-info.js';
+import { timeoutFilter } from '../filters/timeout.js';
+import { metricsContentType, metricsText } from '../observability/metrics.js';
+import { healthRouter, type HealthChecks } from './healthz.js';
+import type { Stores } from './stores.js';
+import { versionHandler } from './version.js';
+
+export interface AppDeps {
+  catalog: Catalog;
+  stores: Stores;
+  health: HealthChecks;
+  maxInFlight: MaxInFlight;
+  clientCA: boolean;
+  anonymousAuth: boolean;
+  requestTimeoutSeconds: number;
+  minRequestTimeoutSeconds: number;
+  /** --strict-transport-security-directives; empty means no HSTS header, as upstream. */
+  hstsDirectives: string[];
+}
+
+function panicRecovery(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  writeError(res, err);
+}
+
+export function buildApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  // helmet's defaults aimed at browsers (CSP, COEP, frame rules) are harmless to API clients;
+  // HSTS follows the upstream flag instead of helmet's default.
+  app.use(helmet({ strictTransportSecurity: false, contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  if (deps.hstsDirectives.length > 0) {
+    const value = deps.hstsDirectives.join('; ');
+    app.use((_req, res, next) => { res.setHeader('Strict-Transport-Security', value); next(); });
+  }
+
+  app.use(auditIDFilter);
+  app.use(requestInfoFilter);
+  app.use(httpLoggingFilter);
+  app.use(metricsFilter());
+  app.use(cacheControlFilter);
+  app.use(timeoutFilter({ requestTimeoutSeconds: deps.requestTimeoutSeconds }));
+  app.use(authenticationFilter({ clientCA: deps.clientCA, anonymous: deps.anonymousAuth }));
+  app.use(deps.maxInFlight.filter);
+
+  app.use(healthRouter(deps.health));
+  app.get('/version', versionHandler);
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metricsContentType);
+    res.end(await metricsText());
+  });
+  app.use(discoveryRouter(deps.catalog));
+  app.use(openapiRouter());
+  app.use(resourceHandler({
+    catalog: deps.catalog,
+    storeFor: info => deps.stores.storeFor(info),
+    minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds,
+  }));
+  app.use((_req: Request, res: Response) => writeError(res, errors.notFoundPath()));
+  app.use(panicRecovery);
+  return app;
+}
