@@ -50,7 +50,6 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     setVerbosity(options.verbosity);
-    for (const w of parsed.deprecationWarnings) log.warn(w);
     const problems = validateOptions(options);
     if (problems.length > 0) {
       process.stderr.write(`Error: ${problems.join(', ')}\n`);

@@ -30,6 +30,8 @@ export interface AppDeps {
   anonymousAuth: boolean;
   requestTimeoutSeconds: number;
   minRequestTimeoutSeconds: number;
+  /** host:port advertised in /api's serverAddressByClientCIDRs; the request's own address when unset. */
+  serverAddress?: string;
   /** --strict-transport-security-directives; empty means no HSTS header, as upstream. */
   hstsDirectives: string[];
 }
@@ -66,7 +68,7 @@ export function buildApp(deps: AppDeps): Express {
     res.setHeader('Content-Type', metricsContentType);
     res.end(await metricsText());
   });
-  app.use(discoveryRouter(deps.catalog));
+  app.use(discoveryRouter(deps.catalog, deps.serverAddress ? { serverAddress: deps.serverAddress } : {}));
   app.use(openapiRouter());
   app.use(resourceHandler({
     catalog: deps.catalog,

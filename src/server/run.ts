@@ -94,6 +94,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     requestTimeoutSeconds: cfg.requestTimeoutSeconds,
     minRequestTimeoutSeconds: cfg.minRequestTimeoutSeconds,
     hstsDirectives: cfg.hstsDirectives,
+    ...(cfg.advertiseAddress && cfg.securePort > 0 ? { serverAddress: `${cfg.advertiseAddress.includes(':') ? `[${cfg.advertiseAddress}]` : cfg.advertiseAddress}:${cfg.securePort}` } : {}),
   });
 
   let certFile = cfg.tlsCertFile;
