@@ -23,13 +23,15 @@ export class ApiError extends Error {
     message: string,
     readonly details?: StatusDetails,
     readonly headers: Record<string, string> = {},
+    /** ListMeta carried on the Status (an expired list's fresh continue token). */
+    readonly listMeta: { continue?: string } = {},
   ) {
     super(message);
     this.name = 'ApiError';
   }
 
   toStatus(): Status {
-    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, code: this.code };
+    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: { ...this.listMeta }, status: 'Failure', message: this.message, code: this.code };
     if (this.reason) s.reason = this.reason;
     if (this.details) s.details = this.details;
     return s;
@@ -73,7 +75,10 @@ export const errors = {
     if (group) d.group = group;
     return new ApiError(422, 'Invalid', msg, d);
   },
-  expired: (message: string) => new ApiError(410, 'Expired', message),
+  expired: (message: string, continueToken?: string) =>
+    new ApiError(410, 'Expired', message, undefined, {}, continueToken ? { continue: continueToken } : {}),
+  tooLargeResourceVersion: (message: string) =>
+    new ApiError(504, 'Timeout', message, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 }, { 'Retry-After': '1' }),
   gone: (message: string) => new ApiError(410, 'Gone', message),
   methodNotAllowed: (message: string) => new ApiError(405, 'MethodNotAllowed', message),
   notAcceptable: (message: string) => new ApiError(406, 'NotAcceptable', message),

@@ -7,7 +7,9 @@ import { isStorageError } from '../storage/errors.js';
 export function toApiError(e: unknown): ApiError {
   if (isApiError(e)) return e;
   if (isStorageError(e, 'Unavailable')) return errors.unavailable(`etcd is unavailable: ${e.message}`, 1);
-  if (isStorageError(e, 'Expired')) return errors.expired(e.message);
+  if (isStorageError(e, 'Expired')) return errors.expired(e.message, e.continueToken);
+  if (isStorageError(e, 'TooLargeResourceVersion')) return errors.tooLargeResourceVersion(e.message);
+  if (isStorageError(e, 'InvalidArgument')) return errors.badRequest(e.message);
   if (e instanceof SyntaxError) return errors.badRequest(e.message);
   const msg = e instanceof Error ? e.message : String(e);
   return errors.internal(msg);
