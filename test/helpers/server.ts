@@ -77,7 +77,14 @@ async function waitReady(http: TestServer['http'], proc: ChildProcess, logs: () 
   throw new Error(`kube-apiserver did not become ready:\n${logs()}`);
 }
 
-export async function startTestServer(extraFlags: string[] = [], opts: { etcd?: EtcdHandle } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Share an etcd (e.g. two servers, or a benchmark's raw baseline). */
+  etcd?: EtcdHandle;
+  /** Omit --tls-cert-file so the server generates a self-signed cert; requests skip verification. */
+  selfSignedServing?: boolean;
+}
+
+export async function startTestServer(extraFlags: string[] = [], opts: TestServerOptions = {}): Promise<TestServer> {
   const etcd = opts.etcd ?? (await startEtcd());
   const dir = mkdtempSync(join(tmpdir(), 'kas-e2e-'));
   const port = await freePort();
@@ -89,7 +96,7 @@ export async function startTestServer(extraFlags: string[] = [], opts: { etcd?: 
 
   const args = [
     `--secure-port=${port}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
-    `--tls-cert-file=${pki.apiserverCert}`, `--tls-private-key-file=${pki.apiserverKey}`,
+    ...(opts.selfSignedServing ? [] : [`--tls-cert-file=${pki.apiserverCert}`, `--tls-private-key-file=${pki.apiserverKey}`]),
     `--client-ca-file=${pki.caCert}`,
     `--etcd-servers=${etcd.endpoint}`, `--etcd-cafile=${etcd.caFile}`, `--etcd-certfile=${etcd.certFile}`, `--etcd-keyfile=${etcd.keyFile}`,
     `--etcd-prefix=/registry`, '--service-cluster-ip-range=10.96.0.0/12', `--cert-dir=${join(dir, 'certs')}`,
@@ -103,7 +110,8 @@ export async function startTestServer(extraFlags: string[] = [], opts: { etcd?: 
 
   const http: TestServer['http'] = (method, path, o = {}) => new Promise((res, rej) => {
     const ro: RequestOptions = {
-      host: '127.0.0.1', port, path, method, ca: creds.ca, servername: 'localhost',
+      host: '127.0.0.1', port, path, method, servername: 'localhost',
+      ...(opts.selfSignedServing ? { rejectUnauthorized: false } : { ca: creds.ca }),
       headers: { ...(o.headers ?? {}) },
       ...(o.anonymous ? {} : { cert: creds.cert, key: creds.key }),
     };
