@@ -1,7 +1,7 @@
 // Certificates and keys for the control plane: CAs, serving/client certs, the service-account key
 // pair and upstream's self-signed serving cert. Certs carry the extensions Go's crypto/x509
 // checks (SKI/AKI, basicConstraints, keyUsage, extKeyUsage), so etcd accepts them as well as Node.
-import { createPrivateKey, createPublicKey, generateKeyPair, webcrypto, X509Certificate } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, webcrypto, X509Certificate } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
@@ -169,11 +169,6 @@ export async function generateServiceAccountKeyPair(): Promise<{ privateKeyPem: 
     privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
-}
-
-/** The public key (PKIX PEM) of a private key PEM. */
-export function publicKeyOf(privateKeyPem: string): string {
-  return createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
 }
 
 export interface SelfSignedServingOptions {

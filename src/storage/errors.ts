@@ -10,12 +10,24 @@ export type StorageErrorCode =
   /** A continue token or resourceVersion that does not parse. */
   | 'InvalidArgument'
   /** The backend did not answer (etcd down or timing out). */
-  | 'Unavailable';
+  | 'Unavailable'
+  /**
+   * A read asked for a revision newer than the store has ("Too large resource version: N,
+   * current: M"); upstream answers 504 Timeout with cause ResourceVersionTooLarge.
+   */
+  | 'TooLargeResourceVersion';
 
 export class StorageError extends Error {
-  constructor(readonly code: StorageErrorCode, readonly key: string, message: string) {
+  /**
+   * On 'Expired' from a list with a compacted continue token: a fresh "inconsistent" token that
+   * continues at the latest revision; upstream puts it in the Status's metadata.continue.
+   */
+  readonly continueToken?: string;
+
+  constructor(readonly code: StorageErrorCode, readonly key: string, message: string, extra: { continueToken?: string } = {}) {
     super(message);
     this.name = 'StorageError';
+    if (extra.continueToken !== undefined) this.continueToken = extra.continueToken;
   }
 }
 

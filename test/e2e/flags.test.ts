@@ -79,7 +79,7 @@ describe('start-up defaults', () => {
 
   it('logs requests at --v=3', async () => {
     await s.http('GET', '/api/v1/namespaces');
-    const line = /"HTTP" verb="GET" URI="\/api\/v1\/namespaces".*resp=200/;
+    const line = /"HTTP" verb="LIST" URI="\/api\/v1\/namespaces".*resp=200/;
     for (let i = 0; i < 50 && !line.test(s.logs()); i++) await new Promise(r => setTimeout(r, 100));
     assert.match(s.logs(), line);
   });
