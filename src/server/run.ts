@@ -9,6 +9,7 @@ import { builtinCatalog } from '../api/catalog.js';
 import { isApiError } from '../api/errors.js';
 import { ensureSystemNamespaces, ensureSystemPriorityClasses } from '../controllers/bootstrap.js';
 import { NamespaceFinalizer } from '../controllers/namespace-finalizer.js';
+import { startObjectCounter } from '../controllers/object-count.js';
 import { createMaxInFlight } from '../filters/max-in-flight.js';
 import { log } from '../observability/logger.js';
 import { observeEtcd } from '../observability/metrics.js';
@@ -138,12 +139,14 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   bootstrap.catch(e => log.error('bootstrap failed', { err: String(e) }));
   const namespaceFinalizer = new NamespaceFinalizer(catalog, stores);
   namespaceFinalizer.start();
+  const stopObjectCounter = startObjectCounter(catalog, storage, cfg.etcdPrefix);
 
   return {
     port,
     async stop() {
       health.markShutdown();
       namespaceFinalizer.stop();
+      stopObjectCounter();
       if (cfg.shutdownDelayMs > 0) await new Promise(r => setTimeout(r, cfg.shutdownDelayMs));
       await new Promise<void>(resolve => {
         server.close(() => resolve());
