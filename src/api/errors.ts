@@ -70,7 +70,9 @@ export const errors = {
   /** 422 Invalid; kind is the object's Kind (upstream names the kind here, not the resource). */
   invalid: (group: string, kind: string, name: string, causes: StatusCause[]) => {
     const what = group ? `${kind}.${group}` : kind;
-    const msg = `${what} "${name}" is invalid: ${causes.map(c => (c.field ? `${c.field}: ` : '') + (c.message ?? '')).join(', ')}`;
+    // utilerrors.Aggregate: duplicates dropped, several messages bracketed.
+    const parts = [...new Set(causes.map(c => (c.field ? `${c.field}: ` : '') + (c.message ?? '')))];
+    const msg = `${what} "${name}" is invalid: ${parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`}`;
     const d: StatusDetails = { name, kind, causes };
     if (group) d.group = group;
     return new ApiError(422, 'Invalid', msg, d);

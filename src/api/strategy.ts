@@ -14,9 +14,13 @@ export interface Strategy {
   initialStatus?: (obj: KubeObject) => unknown;
   /** Finalizers kept outside metadata.finalizers that also hold a deletion (namespace spec.finalizers). */
   specFinalizers?: (obj: KubeObject) => string[];
+  /** Carries values the server owns from the stored object into an update that omits them. */
+  prepareForUpdate?: (next: KubeObject, current: KubeObject) => void;
   /** Graceful deletion: seconds to wait before the object goes, or 0 to delete now. */
   gracePeriodSeconds?: (obj: KubeObject, requested: number | undefined) => number;
 }
+
+type Fields = Record<string, unknown>;
 
 const key = (group: string, resource: string) => `${resource}.${group}`;
 
@@ -46,8 +50,28 @@ const returnsDeleted = new Set(['pods.', 'services.', 'namespaces.', 'nodes.', '
 // Nodes keep theirs (the kubelet registers with status); events and most config objects have none.
 const statusResetExceptions = new Set(['nodes.', 'certificatesigningrequests.certificates.k8s.io']);
 
+/** Upstream's QoS class (pkg/apis/core/helper/qos): from the containers' cpu/memory requests and limits. */
+export function podQOSClass(pod: KubeObject): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const spec = (pod['spec'] ?? {}) as { containers?: Fields[]; initContainers?: Fields[] };
+  const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+  let any = false;
+  let guaranteed = containers.length > 0;
+  for (const c of containers) {
+    const res = (c['resources'] ?? {}) as { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+    const requests = res.requests ?? {};
+    const limits = res.limits ?? {};
+    for (const r of ['cpu', 'memory']) {
+      if (requests[r] !== undefined || limits[r] !== undefined) any = true;
+      // A missing request defaults to the limit, so only a differing request breaks Guaranteed.
+      if (limits[r] === undefined || (requests[r] !== undefined && String(requests[r]) !== String(limits[r]))) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
 const initialStatuses: Record<string, (obj: KubeObject) => unknown> = {
-  'pods.': () => ({ phase: 'Pending', qosClass: 'BestEffort' }),
+  'pods.': pod => ({ phase: 'Pending', qosClass: podQOSClass(pod) }),
   'namespaces.': () => ({ phase: 'Active' }),
   'persistentvolumes.': () => ({ phase: 'Pending' }),
   'persistentvolumeclaims.': () => ({ phase: 'Pending' }),
@@ -63,6 +87,34 @@ function podGracePeriod(obj: KubeObject, requested: number | undefined): number 
   return Math.max(0, grace);
 }
 
+/** Upstream's patchAllocatedValues: an update that leaves allocated IPs and ports out keeps them. */
+function keepServiceAllocations(next: KubeObject, current: KubeObject): void {
+  const n = (next['spec'] ?? {}) as Fields;
+  const c = (current['spec'] ?? {}) as Fields;
+  const needsClusterIP = n['type'] !== 'ExternalName';
+  if (needsClusterIP) {
+    if (!n['clusterIP'] && c['clusterIP']) n['clusterIP'] = c['clusterIP'];
+    if (!n['clusterIPs'] && c['clusterIPs']) n['clusterIPs'] = c['clusterIPs'];
+  }
+  const oldPorts = (c['ports'] ?? []) as Fields[];
+  for (const p of (n['ports'] ?? []) as Fields[]) {
+    if (p['nodePort']) continue;
+    const match = oldPorts.find(o => o['port'] === p['port'] && (o['protocol'] ?? 'TCP') === (p['protocol'] ?? 'TCP'));
+    if (match?.['nodePort'] && (n['type'] === 'NodePort' || n['type'] === 'LoadBalancer')) p['nodePort'] = match['nodePort'];
+  }
+  if (!n['healthCheckNodePort'] && c['healthCheckNodePort'] && n['externalTrafficPolicy'] === 'Local') n['healthCheckNodePort'] = c['healthCheckNodePort'];
+  next['spec'] = n;
+}
+
+/** spec.finalizers of a namespace change only through namespaces/finalize. */
+function keepNamespaceFinalizers(next: KubeObject, current: KubeObject): void {
+  const c = (current['spec'] ?? {}) as Fields;
+  const n = { ...((next['spec'] ?? {}) as Fields) };
+  if (c['finalizers'] === undefined) delete n['finalizers'];
+  else n['finalizers'] = c['finalizers'];
+  next['spec'] = n;
+}
+
 export function strategyFor(info: ResourceInfo): Strategy {
   const k = key(info.group, info.resource);
   const hasStatus = info.subresources.some(s => s.name === 'status');
@@ -75,6 +127,8 @@ export function strategyFor(info: ResourceInfo): Strategy {
   if (initial) s.initialStatus = initial;
   else if (hasStatus && !statusResetExceptions.has(k)) s.initialStatus = () => ({});
   if (k === 'pods.') s.gracePeriodSeconds = podGracePeriod;
+  if (k === 'services.') s.prepareForUpdate = keepServiceAllocations;
+  if (k === 'namespaces.') s.prepareForUpdate = keepNamespaceFinalizers;
   if (k === 'namespaces.') s.specFinalizers = obj => ((obj['spec'] ?? {}) as { finalizers?: string[] }).finalizers ?? [];
   return s;
 }

@@ -11,6 +11,7 @@ import type { Admission } from './admission.js';
 import { clone, deepEqual, generateName, newUid, nowTimestamp, specPart } from './meta.js';
 import { buildPredicate, type ListParams } from './predicate.js';
 import { applyDefaults } from '../api/defaults/index.js';
+import { fromStorage, toStorage } from '../api/conversion/index.js';
 import { assertValid, validateCreate, validateUpdate } from '../api/validation/index.js';
 
 export interface WriteOptions {
@@ -66,10 +67,20 @@ export class Store {
   }
 
   /** Sets apiVersion and kind as served at this store's version. */
-  private present(obj: KubeObject): KubeObject {
+  private label(obj: KubeObject): KubeObject {
     obj.apiVersion = groupVersion(this.info);
     obj.kind = this.info.kind;
     return obj;
+  }
+
+  /** A stored object as served at this store's version. */
+  private out(stored: KubeObject): KubeObject {
+    return fromStorage(this.info, stored);
+  }
+
+  /** A served object in its storage version. */
+  private in(served: KubeObject): KubeObject {
+    return toStorage(this.info, served);
   }
 
   private mapStorageError(e: unknown, name: string): never {
@@ -82,7 +93,7 @@ export class Store {
 
   async get(namespace: string, name: string): Promise<KubeObject> {
     try {
-      return this.present(await this.storage.get(this.key(namespace, name)));
+      return this.out(await this.storage.get(this.key(namespace, name)));
     } catch (e) {
       return this.mapStorageError(e, name);
     }
@@ -97,7 +108,7 @@ export class Store {
       ...(params.continue ? { continue: params.continue } : {}),
       ...(predicate ? { predicate } : {}),
     }).catch(e => this.mapStorageError(e, ''));
-    for (const item of res.items) this.present(item);
+    res.items = res.items.map(item => this.out(item));
     return res;
   }
 
@@ -109,13 +120,13 @@ export class Store {
       bookmarks: params.allowWatchBookmarks ?? false,
       ...(predicate ? { predicate } : {}),
     });
-    const present = (o: KubeObject) => this.present(o);
+    const out = (o: KubeObject) => this.out(o);
     return {
       stop: () => inner.stop(),
       async *[Symbol.asyncIterator]() {
         for await (const ev of inner) {
-          if (ev.type !== 'ERROR') present(ev.object);
-          yield ev;
+          // Bookmarks carry only a resourceVersion: nothing to convert.
+          yield ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED' ? { type: ev.type, object: out(ev.object) } : ev;
         }
       },
     };
@@ -135,13 +146,13 @@ export class Store {
     if (this.strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
     if (this.strategy.initialStatus) obj['status'] = this.strategy.initialStatus(obj);
-    this.present(obj);
+    this.label(obj);
     applyDefaults(this.info, obj);
     await this.admission.create(this.info, obj, opts);
     assertValid(this.info, obj, validateCreate(this.info, obj));
     try {
-      const stored = await this.storage.create(this.key(namespace, meta.name ?? ''), obj, { dryRun: opts.dryRun });
-      return this.present(stored);
+      const stored = await this.storage.create(this.key(namespace, meta.name ?? ''), this.in(obj), { dryRun: opts.dryRun });
+      return this.out(stored);
     } catch (e) {
       return this.mapStorageError(e, meta.name ?? '');
     }
@@ -164,18 +175,19 @@ export class Store {
           created = true;
           const obj = await this.create(namespace, desired, { dryRun: true });
           delete obj.metadata.resourceVersion;
-          return obj;
+          return this.in(obj);
         }
         created = false;
-        this.present(current);
-        const desired = clone(await mutate(clone(current)));
-        return this.prepareUpdate(namespace, name, subresource, desired, current, opts);
+        const cur = this.out(current);
+        const desired = clone(await mutate(clone(cur)));
+        const next = await this.prepareUpdate(namespace, name, subresource, desired, cur, opts);
+        return next === cur ? current : this.in(next);
       }, { allowCreate, dryRun: opts.dryRun });
     } catch (e) {
       if (isStorageError(e, 'KeyNotFound')) throw errors.notFound(this.subject(name));
       return this.mapStorageError(e, name);
     }
-    this.present(result);
+    result = this.out(result);
     if (!opts.dryRun && this.shouldDeleteAfterUpdate(result)) {
       const gone = await this.deleteNow(namespace, name, { resourceVersion: result.metadata.resourceVersion }, opts);
       return { object: gone, created };
@@ -222,6 +234,7 @@ export class Store {
       else delete nm.deletionTimestamp;
       if (cm.deletionGracePeriodSeconds !== undefined) nm.deletionGracePeriodSeconds = cm.deletionGracePeriodSeconds;
       else delete nm.deletionGracePeriodSeconds;
+      this.strategy.prepareForUpdate?.(next, current);
       if (this.strategy.tracksGeneration) {
         const gen = cm.generation ?? 1;
         nm.generation = deepEqual(specPart(next), specPart(current)) ? gen : gen + 1;
@@ -230,11 +243,11 @@ export class Store {
       }
     }
     delete next.metadata.resourceVersion;
-    this.present(next);
+    this.label(next);
     if (cm.deletionTimestamp !== undefined && newFinalizers(next, current)) {
       throw errors.forbidden(`no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(newFinalizers(next, current))}`, this.subject(name));
     }
-    applyDefaults(this.info, next);
+    applyDefaults(this.info, next, current);
     await this.admission.update(this.info, next, current, opts);
     assertValid(this.info, next, validateUpdate(this.info, next, current));
     const cur = clone(current);
@@ -255,7 +268,7 @@ export class Store {
     const key = this.key(namespace, name);
     let current: KubeObject;
     try {
-      current = this.present(await this.storage.get(key));
+      current = this.out(await this.storage.get(key));
     } catch (e) {
       return this.mapStorageError(e, name);
     }
@@ -295,11 +308,11 @@ export class Store {
         }
         return current;
       }, { dryRun: params.dryRun, ...(params.preconditions ? { preconditions: params.preconditions } : {}) });
-      this.present(obj);
-      if (!params.dryRun && grace === 0 && !this.hasFinalizers(obj)) {
+      const served = this.out(obj);
+      if (!params.dryRun && grace === 0 && !this.hasFinalizers(served)) {
         return { object: await this.deleteNow(namespace, name, {}, params), deleted: true };
       }
-      return { object: obj, deleted: false };
+      return { object: served, deleted: false };
     } catch (e) {
       if (isStorageError(e, 'KeyNotFound')) return { object: seen, deleted: true };
       return this.mapStorageError(e, name);
@@ -309,7 +322,7 @@ export class Store {
   private async deleteNow(namespace: string, name: string, preconditions: Preconditions, opts: WriteOptions): Promise<KubeObject> {
     try {
       const obj = await this.storage.delete(this.key(namespace, name), { preconditions, dryRun: opts.dryRun });
-      return this.present(obj);
+      return this.out(obj);
     } catch (e) {
       return this.mapStorageError(e, name);
     }

@@ -1,0 +1,233 @@
+// A JSON parser that, unlike JSON.parse, remembers objects with duplicate keys (upstream's strict
+// decoder reports them) and fails with the messages of Go's encoding/json scanner.
+
+/** Objects that had a key more than once: their keys in document order, duplicates included. */
+const keyOrders = new WeakMap<object, string[]>();
+
+/** The keys of an object in document order with duplicates, when the parser saw duplicates. */
+export function keysWithDuplicates(obj: object): string[] | undefined {
+  return keyOrders.get(obj);
+}
+
+export class JsonSyntaxError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+    this.name = 'JsonSyntaxError';
+  }
+}
+
+/** Go's quoteChar: how its scanner names an offending character. */
+function quoteChar(c: string): string {
+  if (c === "'") return `'\\''`;
+  if (c === '"') return `'"'`;
+  const code = c.charCodeAt(0);
+  if (code < 0x20 || code === 0x7f) {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f', '\v': '\\v', '\x07': '\\a' };
+    return `'${named[c] ?? `\\x${code.toString(16).padStart(2, '0')}`}'`;
+  }
+  if (code > 0x7f) {
+    // Go reports the first byte of the UTF-8 sequence.
+    const first = Buffer.from(c, 'utf8')[0] ?? 0;
+    return `'\\x${first.toString(16)}'`;
+  }
+  if (c === '\\') return `'\\\\'`;
+  return `'${c}'`;
+}
+
+const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const SLOW_STRING = /[\\\u0000-\u001f]/;
+
+class Parser {
+  private i = 0;
+  constructor(private readonly s: string) {}
+
+  parse(): unknown {
+    this.skipWs();
+    const v = this.value();
+    this.skipWs();
+    if (this.i < this.s.length) this.fail(`invalid character ${quoteChar(this.s[this.i] ?? '')} after top-level value`);
+    return v;
+  }
+
+  private fail(message: string): never {
+    throw new JsonSyntaxError(message, this.i);
+  }
+
+  private eof(): never {
+    throw new JsonSyntaxError('unexpected end of JSON input', this.s.length);
+  }
+
+  private skipWs(): void {
+    const s = this.s;
+    while (this.i < s.length && WS.has(s.charCodeAt(this.i))) this.i++;
+  }
+
+  private value(): unknown {
+    const s = this.s;
+    if (this.i >= s.length) this.eof();
+    const c = s[this.i];
+    switch (c) {
+      case '{': return this.object();
+      case '[': return this.array();
+      case '"': return this.string();
+      case 't': return this.literal('true', true);
+      case 'f': return this.literal('false', false);
+      case 'n': return this.literal('null', null);
+      default:
+        if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
+        return this.fail(`invalid character ${quoteChar(c ?? '')} looking for beginning of value`);
+    }
+  }
+
+  private literal(word: string, v: unknown): unknown {
+    for (let k = 1; k < word.length; k++) {
+      const at = this.i + k;
+      if (at >= this.s.length) this.eof();
+      if (this.s[at] !== word[k]) {
+        this.i = at;
+        this.fail(`invalid character ${quoteChar(this.s[at] ?? '')} in literal ${word} (expecting ${quoteChar(word[k] ?? '')})`);
+      }
+    }
+    this.i += word.length;
+    return v;
+  }
+
+  private digits(): number {
+    const start = this.i;
+    while (this.i < this.s.length && this.s.charCodeAt(this.i) >= 0x30 && this.s.charCodeAt(this.i) <= 0x39) this.i++;
+    return this.i - start;
+  }
+
+  private number(): number {
+    const s = this.s;
+    const start = this.i;
+    if (s[this.i] === '-') {
+      this.i++;
+      if (this.i >= s.length) this.eof();
+      const c = s[this.i] ?? '';
+      if (c < '0' || c > '9') this.fail(`invalid character ${quoteChar(c)} in numeric literal`);
+    }
+    if (s[this.i] === '0') this.i++;
+    else this.digits();
+    if (s[this.i] === '.') {
+      this.i++;
+      if (this.i >= s.length) this.eof();
+      if (this.digits() === 0) this.fail(`invalid character ${quoteChar(s[this.i] ?? '')} after decimal point in numeric literal`);
+    }
+    if (s[this.i] === 'e' || s[this.i] === 'E') {
+      this.i++;
+      if (s[this.i] === '+' || s[this.i] === '-') this.i++;
+      if (this.i >= s.length) this.eof();
+      if (this.digits() === 0) this.fail(`invalid character ${quoteChar(s[this.i] ?? '')} in exponent of numeric literal`);
+    }
+    return Number(s.slice(start, this.i));
+  }
+
+  private string(): string {
+    const s = this.s;
+    const start = ++this.i;
+    // Fast path: no escapes or control characters before the closing quote.
+    const close = s.indexOf('"', start);
+    if (close >= 0) {
+      const raw = s.slice(start, close);
+      if (!SLOW_STRING.test(raw)) {
+        this.i = close + 1;
+        return raw;
+      }
+    }
+    let escaped = false;
+    for (;;) {
+      if (this.i >= s.length) this.eof();
+      const code = s.charCodeAt(this.i);
+      if (code === 0x22) break;
+      if (code < 0x20) this.fail(`invalid character ${quoteChar(s[this.i] ?? '')} in string literal`);
+      if (code === 0x5c) {
+        escaped = true;
+        this.i++;
+        if (this.i >= s.length) this.eof();
+        const e = s[this.i] ?? '';
+        if (e === 'u') {
+          for (let k = 1; k <= 4; k++) {
+            const at = this.i + k;
+            if (at >= s.length) this.eof();
+            if (!/[0-9a-fA-F]/.test(s[at] ?? '')) {
+              this.i = at;
+              this.fail(`invalid character ${quoteChar(s[at] ?? '')} in \\u hexadecimal character escape`);
+            }
+          }
+          this.i += 4;
+        } else if (!'"\\/bfnrt'.includes(e)) {
+          this.fail(`invalid character ${quoteChar(e)} in string escape code`);
+        }
+      }
+      this.i++;
+    }
+    const raw = s.slice(start, this.i);
+    this.i++;
+    return escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
+  }
+
+  private array(): unknown[] {
+    const out: unknown[] = [];
+    this.i++;
+    this.skipWs();
+    if (this.s[this.i] === ']') {
+      this.i++;
+      return out;
+    }
+    for (;;) {
+      this.skipWs();
+      out.push(this.value());
+      this.skipWs();
+      if (this.i >= this.s.length) this.eof();
+      const c = this.s[this.i];
+      if (c === ',') { this.i++; continue; }
+      if (c === ']') { this.i++; return out; }
+      this.fail(`invalid character ${quoteChar(c ?? '')} after array element`);
+    }
+  }
+
+  private object(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    // Built only once a key repeats: all keys in document order, duplicates included.
+    let order: string[] | undefined;
+    this.i++;
+    this.skipWs();
+    if (this.s[this.i] === '}') {
+      this.i++;
+      return out;
+    }
+    for (;;) {
+      this.skipWs();
+      if (this.i >= this.s.length) this.eof();
+      if (this.s[this.i] !== '"') this.fail(`invalid character ${quoteChar(this.s[this.i] ?? '')} looking for beginning of object key string`);
+      const key = this.string();
+      this.skipWs();
+      if (this.i >= this.s.length) this.eof();
+      if (this.s[this.i] !== ':') this.fail(`invalid character ${quoteChar(this.s[this.i] ?? '')} after object key`);
+      this.i++;
+      this.skipWs();
+      const v = this.value();
+      if (order) order.push(key);
+      else if (Object.prototype.hasOwnProperty.call(out, key)) order = [...Object.keys(out), key];
+      // defineProperty keeps "__proto__" an ordinary key, as JSON.parse does.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[key] = v;
+      this.skipWs();
+      if (this.i >= this.s.length) this.eof();
+      const c = this.s[this.i];
+      if (c === ',') { this.i++; continue; }
+      if (c === '}') {
+        this.i++;
+        if (order) keyOrders.set(out, order);
+        return out;
+      }
+      this.fail(`invalid character ${quoteChar(c ?? '')} after object key:value pair`);
+    }
+  }
+}
+
+/** Parses JSON text; throws JsonSyntaxError with Go's wording. */
+export function parseJson(text: string): unknown {
+  return new Parser(text).parse();
+}

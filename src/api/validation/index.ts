@@ -1,0 +1,58 @@
+// Object validation for create and update: upstream's per-resource strategy Validate /
+// ValidateUpdate. Causes carry upstream's field paths, reasons and messages; a non-empty list
+// becomes a 422 Invalid.
+import { errors } from '../errors.js';
+import type { ResourceInfo } from '../resource-info.js';
+import type { KubeObject, StatusCause } from '../types.js';
+import { appsValidators } from './apps.js';
+import { batchValidators } from './batch.js';
+import { coreValidators, eventsV1Validator } from './core.js';
+import type { Obj } from './field.js';
+import { groupValidators } from './groups.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from './metadata.js';
+import { nameIsDNSSubdomain } from './names.js';
+import { validatePodCreate, validatePodTemplate, validatePodTemplateUpdate, validatePodUpdate } from './pod.js';
+
+interface Validator {
+  create: (obj: Obj) => StatusCause[];
+  update: (obj: Obj, old: Obj) => StatusCause[];
+}
+
+const validators: Record<string, Validator> = {
+  'pods.': { create: validatePodCreate, update: validatePodUpdate },
+  'podtemplates.': { create: validatePodTemplate, update: validatePodTemplateUpdate },
+  'replicationcontrollers.': appsValidators.replicationcontrollers,
+  'deployments.apps': appsValidators.deployments,
+  'replicasets.apps': appsValidators.replicasets,
+  'statefulsets.apps': appsValidators.statefulsets,
+  'daemonsets.apps': appsValidators.daemonsets,
+  'jobs.batch': batchValidators.jobs,
+  'cronjobs.batch': batchValidators.cronjobs,
+  'events.events.k8s.io': eventsV1Validator,
+  ...Object.fromEntries(Object.entries(coreValidators).map(([resource, v]) => [`${resource}.`, v])),
+  ...groupValidators,
+};
+
+function genericValidator(info: ResourceInfo): Validator {
+  const rules = { namespaced: info.namespaced, nameFn: nameIsDNSSubdomain };
+  return {
+    create: o => validateObjectMeta(o['metadata'], rules),
+    update: (o, old) => validateObjectMetaUpdate(o['metadata'], old['metadata']),
+  };
+}
+
+const validatorFor = (info: ResourceInfo): Validator => validators[`${info.resource}.${info.group}`] ?? genericValidator(info);
+
+export function validateCreate(info: ResourceInfo, obj: KubeObject): StatusCause[] {
+  return validatorFor(info).create(obj as Obj);
+}
+
+export function validateUpdate(info: ResourceInfo, obj: KubeObject, old: KubeObject): StatusCause[] {
+  return validatorFor(info).update(obj as Obj, old as Obj);
+}
+
+/** Throws errors.invalid(...) when causes is non-empty. */
+export function assertValid(info: ResourceInfo, obj: KubeObject, causes: StatusCause[]): void {
+  if (causes.length === 0) return;
+  throw errors.invalid(info.group, info.kind, obj.metadata.name ?? '', causes);
+}
