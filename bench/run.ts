@@ -1,0 +1,193 @@
+// `make bench`: the real server process and the bare etcd3 client, on ONE real etcd, doing the same
+// work: create, get, list of 1,000 and watch delivery of ~1 KiB ConfigMaps. Prints one table.
+// BENCH_N (objects created; default 2000) and BENCH_SECONDS (per timed get/list run; default 5)
+// size it; the defaults keep a run near a minute on a 2-core machine.
+import { randomBytes, randomInt } from 'node:crypto';
+import { startEtcd } from '../test/helpers/etcd.js';
+import { startTestServer } from '../test/helpers/server.js';
+import { ApiClient } from './api-client.js';
+import { runCount, runFor, type Rate } from './pool.js';
+import { RawEtcd } from './raw-etcd.js';
+import { formatTable, type Row } from './report.js';
+
+function intEnv(name: string, dflt: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  if (!/^\d+$/.test(v) || Number(v) <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+const N = intEnv('BENCH_N', 2000);
+const TIMED_MS = intEnv('BENCH_SECONDS', 5) * 1000;
+const CONCURRENCY = 64;
+const LIST_SIZE = 1000;
+/** Lists in flight: each answer is ~1.2 MB, so fewer than for single objects. */
+const LIST_CONCURRENCY = 8;
+/** The whole run, setup included, gives up after this long. */
+const RUN_LIMIT_MS = 6 * 60_000;
+
+// ~1 KiB of data per object, the same bytes for ours and for raw etcd.
+const PAYLOAD = randomBytes(768).toString('base64');
+const nameOf = (i: number) => `cm-${String(i).padStart(6, '0')}`;
+const configMapJson = (ns: string, name: string) =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { payload: PAYLOAD } });
+const collection = (ns: string) => `/api/v1/namespaces/${ns}/configmaps`;
+const rawPrefix = (ns: string) => `/bench-raw/configmaps/${ns}/`;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error(`bench: ${what} took over ${ms / 1000} s`)), ms); });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+function rateOf(count: number, seconds: number, latenciesMs: number[]): Rate {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+  return { ops: count, seconds, perSecond: count / seconds, p50Ms: at(50), p99Ms: at(99) };
+}
+
+/**
+ * A writer creates `count` objects, 64 at a time, while one watcher takes the events. The rate is
+ * events received per second from the writer's start to the last event; the latencies are from
+ * the start of each write to the arrival of its event.
+ */
+async function measureWatch(
+  count: number,
+  openWatch: (onEvent: (name: string) => void, fail: (e: Error) => void) => Promise<() => void>,
+  write: (name: string) => Promise<void>,
+): Promise<Rate> {
+  const sentAt = new Map<string, number>();
+  const lags: number[] = [];
+  let last = 0;
+  let allSeen: () => void = () => {};
+  let fail: (e: Error) => void = () => {};
+  const done = new Promise<void>((res, rej) => { allSeen = res; fail = rej; });
+  // Awaited below; this only keeps an early failure from counting as unhandled.
+  done.catch(() => {});
+  const close = await openWatch(name => {
+    const sent = sentAt.get(name);
+    if (sent === undefined) return;
+    sentAt.delete(name);
+    last = performance.now();
+    lags.push(last - sent);
+    if (lags.length === count) allSeen();
+  }, fail);
+  try {
+    const t0 = performance.now();
+    await withTimeout(Promise.all([
+      runCount(CONCURRENCY, count, async i => {
+        const name = nameOf(i);
+        sentAt.set(name, performance.now());
+        await write(name);
+      }),
+      done,
+    ]), 120_000, `watch delivery of ${count} events`);
+    return rateOf(count, (last - t0) / 1000, lags);
+  } finally {
+    close();
+  }
+}
+
+async function rssBytes(api: ApiClient): Promise<number> {
+  const text = (await api.expect(200, 'GET', '/metrics')).toString('utf8');
+  const m = /^process_resident_memory_bytes ([0-9.e+]+)$/m.exec(text);
+  if (!m) throw new Error('/metrics has no process_resident_memory_bytes');
+  return Number(m[1]);
+}
+
+const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
+
+async function phases(api: ApiClient, raw: RawEtcd): Promise<{ rows: Row[]; rssIdle: number; rssAfter: number }> {
+  for (const ns of ['bench', 'bench-list', 'bench-watch']) {
+    await api.expect(201, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
+  }
+  const rssIdle = await rssBytes(api);
+  // Warm up connections and the JIT on both sides before timing anything.
+  await api.expect(201, 'POST', collection('bench'), configMapJson('bench', 'warm'));
+  await raw.put(`${rawPrefix('bench')}warm`, configMapJson('bench', 'warm'));
+  await runCount(CONCURRENCY, 1000, async () => { await api.expect(200, 'GET', `${collection('bench')}/warm`); });
+  await runCount(CONCURRENCY, 1000, async () => { await raw.get(`${rawPrefix('bench')}warm`); });
+
+  const rows: Row[] = [];
+  const row = (name: string, concurrency: number, ours: Rate, rawRate: Rate) => {
+    rows.push({ name, concurrency, ours, raw: rawRate });
+    process.stderr.write(`  ${name}: ours ${ours.perSecond.toFixed(0)}/s, raw ${rawRate.perSecond.toFixed(0)}/s\n`);
+  };
+
+  row(`create (POST / put), ${N}`, CONCURRENCY,
+    await runCount(CONCURRENCY, N, async i => { await api.expect(201, 'POST', collection('bench'), configMapJson('bench', nameOf(i))); }),
+    await runCount(CONCURRENCY, N, i => raw.put(rawPrefix('bench') + nameOf(i), configMapJson('bench', nameOf(i)))));
+
+  row('get (random object)', CONCURRENCY,
+    await runFor(CONCURRENCY, TIMED_MS, async () => { await api.expect(200, 'GET', `${collection('bench')}/${nameOf(randomInt(N))}`); }),
+    await runFor(CONCURRENCY, TIMED_MS, async () => { await raw.get(rawPrefix('bench') + nameOf(randomInt(N))); }));
+
+  await runCount(CONCURRENCY, LIST_SIZE, async i => { await api.expect(201, 'POST', collection('bench-list'), configMapJson('bench-list', nameOf(i))); });
+  await runCount(CONCURRENCY, LIST_SIZE, i => raw.put(rawPrefix('bench-list') + nameOf(i), configMapJson('bench-list', nameOf(i))));
+  const listed = JSON.parse((await api.expect(200, 'GET', collection('bench-list'))).toString('utf8')) as { items: unknown[] };
+  const ranged = await raw.range(rawPrefix('bench-list'));
+  if (listed.items.length !== LIST_SIZE || ranged !== LIST_SIZE) throw new Error(`list sizes: ours ${listed.items.length}, raw ${ranged}, wanted ${LIST_SIZE}`);
+  row(`list of ${LIST_SIZE}`, LIST_CONCURRENCY,
+    await runFor(LIST_CONCURRENCY, TIMED_MS, async () => { await api.expect(200, 'GET', collection('bench-list')); }),
+    await runFor(LIST_CONCURRENCY, TIMED_MS, async () => { await raw.range(rawPrefix('bench-list')); }));
+
+  const watchRv = (JSON.parse((await api.expect(200, 'GET', collection('bench-watch'))).toString('utf8')) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  const oursWatch = await measureWatch(N, async (onEvent, fail) => {
+    const stream = await api.watch(`${collection('bench-watch')}?watch=true&resourceVersion=${watchRv}`, line => {
+      const ev = JSON.parse(line) as { type: string; object: { metadata?: { name?: string }; message?: string } };
+      if (ev.type === 'ERROR') fail(new Error(`watch ERROR event: ${ev.object.message}`));
+      if (ev.type === 'ADDED') onEvent(ev.object.metadata?.name ?? '');
+    });
+    void stream.ended.then(() => fail(new Error('the server ended the watch early')));
+    return () => stream.close();
+  }, async name => { await api.expect(201, 'POST', collection('bench-watch'), configMapJson('bench-watch', name)); });
+  const rawWatch = await measureWatch(N, async (onEvent, fail) => {
+    const prefix = rawPrefix('bench-watch');
+    const watcher = await raw.watchPrefix(prefix);
+    watcher.on('error', fail);
+    watcher.on('put', kv => {
+      // Decoded as a client would use it, like the JSON lines of the HTTP watch.
+      JSON.parse(kv.value.toString('utf8'));
+      onEvent(kv.key.toString('utf8').slice(prefix.length));
+    });
+    return () => { void watcher.cancel(); };
+  }, name => raw.put(rawPrefix('bench-watch') + name, configMapJson('bench-watch', name)));
+  row(`watch (events to 1 watcher), ${N}`, 1, oursWatch, rawWatch);
+
+  return { rows, rssIdle, rssAfter: await rssBytes(api) };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  process.stderr.write('bench: starting etcd and kube-apiserver...\n');
+  const etcd = await startEtcd();
+  const server = await startTestServer([], { etcd }).catch(async (e: unknown) => {
+    await etcd.stop();
+    throw e;
+  });
+  const api = new ApiClient(server.kubeconfig, CONCURRENCY);
+  const raw = new RawEtcd(etcd);
+  try {
+    const etcdVersion = await raw.version();
+    const { rows, rssIdle, rssAfter } = await withTimeout(phases(api, raw), RUN_LIMIT_MS, 'the run');
+    console.log(`kube-apiserver-ts bench, ${new Date().toISOString()}`);
+    console.log(`N=${N} objects (~1 KiB each) per create/watch run; get and list run ${TIMED_MS / 1000} s each; node ${process.version}; etcd ${etcdVersion}`);
+    console.log('ours = HTTPS to the server (keep-alive, client cert); raw = the etcd3 client on the same etcd\n');
+    console.log(formatTable(rows));
+    console.log(`\nserver RSS (process_resident_memory_bytes): ${mib(rssIdle)} after startup, ${mib(rssAfter)} after the run`);
+    console.log(`total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  } catch (e) {
+    process.stderr.write(`--- server log tail ---\n${server.logs().slice(-3000)}\n`);
+    throw e;
+  } finally {
+    api.close();
+    raw.close();
+    await server.stop();
+    await etcd.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
