@@ -20,7 +20,13 @@ export class NamespaceFinalizer {
   private readonly busy = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly catalog: Catalog, private readonly stores: Stores, private readonly resyncMs = 2000) {}
+  /** `namespaces` lists the namespaces as last seen (an informer's cache): no etcd read per resync. */
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly stores: Stores,
+    private readonly namespaces: () => KubeObject[],
+    private readonly resyncMs = 2000,
+  ) {}
 
   start(): void {
     const tick = async () => {
@@ -41,8 +47,7 @@ export class NamespaceFinalizer {
   }
 
   async resync(): Promise<void> {
-    const { items } = await this.stores.builtin('', 'namespaces').list('', {});
-    await Promise.all(items.filter(isTerminating).map(ns => this.finalize(ns.metadata.name ?? '')));
+    await Promise.all(this.namespaces().filter(isTerminating).map(ns => this.finalize(ns.metadata.name ?? '')));
   }
 
   /** Deletes everything in the namespace; once nothing is left, drops the finalizer. */

@@ -18,6 +18,7 @@ import { buildApp } from './app.js';
 import { HealthChecks } from './healthz.js';
 import { ensureSelfSignedServingCert } from './pki.js';
 import { Stores } from './stores.js';
+import { Informer } from '../registry/informer.js';
 
 export interface ServerConfig {
   bindAddress: string;
@@ -72,7 +73,12 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   });
   const catalog = builtinCatalog();
   let stores: Stores | undefined;
+  let namespaces: Informer | undefined;
+  // Served from the namespace informer; a miss falls back to a live read, as upstream's
+  // NamespaceLifecycle does for namespaces created a moment ago.
   const getNamespace = async (name: string) => {
+    const cached = namespaces?.get('', name);
+    if (cached) return cached;
     try {
       return await stores!.builtin('', 'namespaces').get('', name);
     } catch (e) {
@@ -82,6 +88,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   };
   const admission = new AdmissionChain([namespaceLifecycle(getNamespace)]);
   stores = new Stores(catalog, storage, cfg.etcdPrefix, admission);
+  namespaces = new Informer(stores.builtin('', 'namespaces'));
+  void namespaces.start();
 
   const health = new HealthChecks({ etcd: () => storage.healthy() });
   const maxInFlight = createMaxInFlight({
@@ -137,7 +145,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   health.addPostStartHook('bootstrap-controller');
   health.addPostStartHook('scheduling/bootstrap-system-priority-classes');
   bootstrap.catch(e => log.error('bootstrap failed', { err: String(e) }));
-  const namespaceFinalizer = new NamespaceFinalizer(catalog, stores);
+  const namespaceFinalizer = new NamespaceFinalizer(catalog, stores, () => namespaces?.list() ?? []);
   namespaceFinalizer.start();
   const stopObjectCounter = startObjectCounter(catalog, storage, cfg.etcdPrefix);
 
@@ -146,6 +154,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     async stop() {
       health.markShutdown();
       namespaceFinalizer.stop();
+      namespaces?.stop();
       stopObjectCounter();
       if (cfg.shutdownDelayMs > 0) await new Promise(r => setTimeout(r, cfg.shutdownDelayMs));
       await new Promise<void>(resolve => {
