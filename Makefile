@@ -5,7 +5,7 @@ TESTS_UNIT := $(shell find test/unit -name '*.test.ts' 2>/dev/null | sort | sed 
 TESTS_INTEGRATION := $(shell find test/integration -name '*.test.ts' 2>/dev/null | sort | sed 's|^|dist/|; s|\.ts$$|.js|')
 TESTS_E2E := $(shell find test/e2e -name '*.test.ts' 2>/dev/null | sort | sed 's|^|dist/|; s|\.ts$$|.js|')
 
-.PHONY: all build generate run test test-unit test-integration test-e2e bench clean
+.PHONY: all build generate run test test-unit test-integration test-e2e bench clean image flags-doc
 
 all: build
 
@@ -38,6 +38,14 @@ test-integration: build
 
 test-e2e: build
 	$(NODE) --test --test-reporter=spec --test-concurrency=1 $(TESTS_E2E)
+
+# Container image with docker, podman or buildah (hack/build-image.sh; IMAGE, BASE, BUILDER override).
+image:
+	bash hack/build-image.sh
+
+# Regenerates the flag tables of docs/OPERATING.md from src/options/flag-table.ts.
+flags-doc: build
+	$(NODE) dist/hack/flags-doc.js
 
 bench: build
 	$(NODE) dist/bench/run.js

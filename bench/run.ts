@@ -1,7 +1,7 @@
 // `make bench`: the real server process and the bare etcd3 client, on ONE real etcd, doing the same
 // work: create, get, list of 1,000 and watch delivery of ~1 KiB ConfigMaps. Prints one table.
 // BENCH_N (objects created; default 2000) and BENCH_SECONDS (per timed get/list run; default 5)
-// size it; the defaults keep a run near a minute on a 2-core machine.
+// size it; the defaults keep a run near a minute on a 2-core machine. BENCH_SERVER_ARGS adds server flags.
 import { randomBytes, randomInt } from 'node:crypto';
 import { startEtcd } from '../test/helpers/etcd.js';
 import { startTestServer } from '../test/helpers/server.js';
@@ -161,7 +161,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   process.stderr.write('bench: starting etcd and kube-apiserver...\n');
   const etcd = await startEtcd();
-  const server = await startTestServer([], { etcd }).catch(async (e: unknown) => {
+  // BENCH_SERVER_ARGS: extra kube-apiserver flags, e.g. '--watch-cache=false' to compare.
+  const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const server = await startTestServer(serverArgs, { etcd }).catch(async (e: unknown) => {
     await etcd.stop();
     throw e;
   });

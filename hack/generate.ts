@@ -10,6 +10,7 @@ import { servedSetOf } from './generate/openapi.js';
 import { buildOpenAPIV2 } from './generate/openapi-v2.js';
 import { buildOpenAPIV3 } from './generate/openapi-v3.js';
 import { repoRoot } from './generate/repo-root.js';
+import { generateProtoSchema } from './generate/proto.js';
 import { KUBE_GIT_VERSION } from './generate/served.js';
 import { buildTables } from './generate/tables.js';
 import { loadUpstream } from './generate/upstream.js';
@@ -31,6 +32,7 @@ its inputs, then regenerate.
 | \`openapi-v2.json\` | the /openapi/v2 document of the served API (info.version ${KUBE_GIT_VERSION}) |
 | \`openapi-v3/<path>.json\` | the /openapi/v3/<path> documents, '/' written as '__' (\`apis__apps__v1.json\` is /openapi/v3/apis/apps/v1) |
 | \`tables.json\` | Table columns per '<groupVersion>/<resource>' for \`kubectl get\` |
+| \`proto-schema.json\` | protobuf messages (fields in wire order, JSON names, Go presence rules) and the message of each served kind, for src/api/protobuf; from \`proto-messages.json\` and \`hack/generate/proto-upstream-1.32.json\` |
 
 The served set is Kubernetes 1.32's default: every GA version the reference data serves, without
 the flowcontrol.apiserver.k8s.io betas, plus flowcontrol.apiserver.k8s.io/v1 (GA 1.29) and
@@ -55,6 +57,7 @@ function main(): void {
 
   writeJson(join(outDir, 'catalog.json'), catalog, 'pretty');
   writeJson(join(outDir, 'tables.json'), tables, 'pretty');
+  writeJson(join(outDir, 'proto-schema.json'), generateProtoSchema(root, upstreamDir, openapiV2, catalog), 'compact');
   writeJson(join(outDir, 'openapi-v2.json'), openapiV2, 'compact');
   const v3Dir = join(outDir, 'openapi-v3');
   rmSync(v3Dir, { recursive: true, force: true });

@@ -1,27 +1,15 @@
 // x509 client-certificate authentication: a certificate verified against --client-ca-file
 // names the user in its CN and the groups in its O values, as upstream's x509 authenticator.
 import type { TLSSocket } from 'node:tls';
-import type { UserInfo } from './user.js';
+import type { X509Certificate } from 'node:crypto';
+import { invalid, none, type AuthnResult } from './authenticator.js';
+import { subjectValues, verifyPeerCertificate } from './client-cert.js';
 
-export type X509Result =
-  | { kind: 'none' }
-  | { kind: 'user'; user: UserInfo }
-  | { kind: 'invalid'; reason: string };
-
-function asList(v: string | string[] | undefined): string[] {
-  if (v === undefined) return [];
-  return Array.isArray(v) ? v : [v];
-}
-
-export function authenticateClientCert(socket: TLSSocket): X509Result {
-  if (typeof socket.getPeerCertificate !== 'function') return { kind: 'none' };
-  const cert = socket.getPeerCertificate();
-  if (!cert || Object.keys(cert).length === 0) return { kind: 'none' };
-  if (!socket.authorized) {
-    return { kind: 'invalid', reason: `verifying certificate failed: ${String(socket.authorizationError ?? 'unknown authority')}` };
-  }
-  const subject = cert.subject as unknown as Record<string, string | string[] | undefined>;
-  const cn = asList(subject['CN'])[0] ?? '';
-  if (!cn) return { kind: 'invalid', reason: 'client certificate has no common name' };
-  return { kind: 'user', user: { name: cn, groups: asList(subject['O']) } };
+export function authenticateClientCert(socket: TLSSocket, roots: X509Certificate[]): AuthnResult {
+  const check = verifyPeerCertificate(socket, roots);
+  if (check.kind === 'none') return none;
+  if (check.kind === 'invalid') return invalid(`verifying certificate failed: ${check.reason}`);
+  const cn = subjectValues(check.cert, 'CN')[0] ?? '';
+  if (!cn) return invalid('x509: client certificate has no common name');
+  return { kind: 'user', user: { name: cn, groups: subjectValues(check.cert, 'O') } };
 }

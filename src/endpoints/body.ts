@@ -2,7 +2,15 @@
 import type { Request } from 'express';
 import { parse as parseYaml } from 'yaml';
 import { errors } from '../api/errors.js';
+import { decodeProtobufObject } from '../api/protobuf/index.js';
 import type { BodyType } from './negotiate.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The body as a handler read it, for the audit log's requestObject. */
+    receivedBody?: Buffer;
+  }
+}
 
 /** Upstream's maximum request body (kubernetes/kubernetes#105863). */
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
@@ -17,11 +25,14 @@ export async function readRawBody(req: Request, limit = maxRequestBodyBytes): Pr
     if (size > limit) throw errors.tooLarge();
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  req.receivedBody = Buffer.concat(chunks);
+  return req.receivedBody;
 }
 
 /** Parses a body of the given type into plain JSON data. */
 export function parseBody(raw: Buffer, type: BodyType): unknown {
+  // protobuf (src/api/protobuf): the enveloped object, as JSON-shaped data with apiVersion and kind.
+  if (type === 'protobuf') return decodeProtobufObject(raw);
   const text = raw.toString('utf8');
   if (text.trim() === '') throw errors.badRequest('the request body is empty');
   if (type === 'yaml' || type === 'apply-patch') {

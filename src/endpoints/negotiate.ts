@@ -1,9 +1,11 @@
 // Content negotiation: which representation a response is written in (JSON, YAML, Table,
 // PartialObjectMetadata) and how a request body is decoded.
 import type { Request } from 'express';
+import { builtinCatalog } from '../api/catalog.js';
 import { errors } from '../api/errors.js';
+import { protobufMediaType } from '../api/protobuf/index.js';
 
-export type Format = 'json' | 'yaml';
+export type Format = 'json' | 'yaml' | 'protobuf';
 /** What the response carries: the object itself, or one of meta.k8s.io's transformed views. */
 export type View = 'object' | 'Table' | 'PartialObjectMetadata' | 'PartialObjectMetadataList';
 
@@ -50,6 +52,39 @@ function formatOf(type: string): Format | undefined {
   return undefined;
 }
 
+// ---- protobuf (src/api/protobuf) ----
+/** Only built-in resources have a protobuf form; custom resources answer in JSON. */
+function servesProtobuf(req: Request): boolean {
+  const ri = req.requestInfo;
+  return !!ri?.isResourceRequest && builtinCatalog().lookup(ri.apiGroup, ri.apiVersion, ri.resource) !== undefined;
+}
+
+/**
+ * A protobuf media range, if the endpoint can answer it. As upstream: PartialObjectMetadata
+ * (any resource, custom ones too) but never a Table, which is JSON and YAML only.
+ */
+function protobufRange(req: Request, r: MediaRange, allowed: View[]): Negotiated | undefined {
+  const as = r.params['as'];
+  if (as === undefined) return servesProtobuf(req) ? { format: 'protobuf', view: 'object', contentType: protobufMediaType } : undefined;
+  if (as !== 'PartialObjectMetadata' && as !== 'PartialObjectMetadataList') return undefined;
+  if (r.params['g'] !== 'meta.k8s.io' || r.params['v'] !== 'v1' || !allowed.includes(as)) return undefined;
+  return { format: 'protobuf', view: as, contentType: `${protobufMediaType};as=${as};g=meta.k8s.io;v=v1` };
+}
+
+/**
+ * Whether an error Status should go out in protobuf: upstream negotiates error bodies like
+ * responses, so a client that prefers protobuf for a built-in resource gets a protobuf Status.
+ */
+export function statusInProtobuf(req: Request): boolean {
+  for (const r of parseAccept(req.headers.accept)) {
+    if (r.q <= 0) continue;
+    if (r.type === protobufMediaType && r.params['as'] === undefined) return servesProtobuf(req);
+    if (formatOf(r.type)) return false;
+  }
+  return false;
+}
+// ---- end protobuf ----
+
 /**
  * Picks the response representation. `allowed` lists the transformed views the endpoint can
  * produce (a Table for get/list/watch, PartialObjectMetadata for get/list).
@@ -59,6 +94,11 @@ export function negotiate(req: Request, allowed: View[]): Negotiated {
   if (ranges.length === 0) return { format: 'json', view: 'object', contentType: 'application/json' };
   for (const r of ranges) {
     if (r.q <= 0) continue;
+    if (r.type === protobufMediaType) {
+      const pb = protobufRange(req, r, allowed);
+      if (pb) return pb;
+      continue;
+    }
     const format = formatOf(r.type);
     if (!format) continue;
     const as = r.params['as'];
@@ -75,7 +115,7 @@ export function negotiate(req: Request, allowed: View[]): Negotiated {
   throw errors.notAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf');
 }
 
-export type BodyType = 'json' | 'yaml' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
+export type BodyType = 'json' | 'yaml' | 'protobuf' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
 
 /** The request's body media type, without parameters. */
 export function requestBodyType(req: Request, patch: boolean): BodyType {
@@ -92,5 +132,6 @@ export function requestBodyType(req: Request, patch: boolean): BodyType {
   }
   if (raw === '' || raw === 'application/json') return 'json';
   if (raw === 'application/yaml' || raw === 'application/x-yaml' || raw === 'text/yaml') return 'yaml';
+  if (raw === protobufMediaType) return 'protobuf';
   throw errors.unsupportedMediaType(['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
 }

@@ -32,6 +32,8 @@ export interface ResourceRouterDeps {
   catalog: Catalog;
   storeFor(info: ResourceInfo): Store;
   minRequestTimeoutSeconds: number;
+  /** Create-only resources answered without storage (the review APIs, serviceaccounts/token), keyed `<group>/<resource>[/<subresource>]`. */
+  virtual?: Record<string, Handler>;
 }
 
 export function resourceHandler(deps: ResourceRouterDeps) {
@@ -42,10 +44,11 @@ export function resourceHandler(deps: ResourceRouterDeps) {
       const info = deps.catalog.lookup(ri.apiGroup, ri.apiVersion, ri.resource);
       if (!info) throw errors.notFoundPath();
       const verb = ri.verb;
+      const virtual = deps.virtual?.[ri.subresource ? `${info.group}/${info.resource}/${ri.subresource}` : `${info.group}/${info.resource}`];
       if (ri.subresource) {
         const sub = info.subresources.find(s => s.name === ri.subresource);
         if (!sub || ri.parts.length > 0) throw errors.notFoundPath();
-        const served = sub.name === 'status' ? ['get', 'update', 'patch'] : sub.name === 'finalize' ? ['update'] : [];
+        const served = sub.name === 'status' ? ['get', 'update', 'patch'] : sub.name === 'finalize' ? ['update'] : virtual ? ['create'] : [];
         if (!sub.verbs.includes(verb) || !served.includes(verb)) {
           throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
         }
@@ -56,7 +59,7 @@ export function resourceHandler(deps: ResourceRouterDeps) {
       // a cluster-scoped one never has one.
       if (info.namespaced && !ri.namespace && !['list', 'watch', 'deletecollection'].includes(verb)) throw errors.notFoundPath();
       if (!info.namespaced && ri.namespace) throw errors.notFoundPath();
-      const handler = handlers[verb];
+      const handler = virtual ?? handlers[verb];
       if (!handler) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
       const url = new URL(req.originalUrl, 'https://local');
       await handler({ req, res, ri, info, store: deps.storeFor(info), query: url.searchParams, minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds });

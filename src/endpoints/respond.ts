@@ -1,6 +1,7 @@
 // Writes objects, lists and watch events in the negotiated representation.
 import type { Response } from 'express';
 import { stringify as toYaml } from 'yaml';
+import { encodeProtobufList, encodeProtobufObject, hasProtobufForm } from '../api/protobuf/index.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import { groupVersion } from '../api/resource-info.js';
 import type { KubeObject, ListMeta } from '../api/types.js';
@@ -12,6 +13,15 @@ export interface ViewOptions {
 }
 
 function send(res: Response, neg: Negotiated, status: number, body: unknown): void {
+  // protobuf (src/api/protobuf); a body without a protobuf form is answered in JSON.
+  if (neg.format === 'protobuf') {
+    if (hasProtobufForm(body)) {
+      res.status(status).setHeader('Content-Type', neg.contentType);
+      res.end(encodeProtobufObject(body as Record<string, unknown>));
+      return;
+    }
+    neg = { ...neg, format: 'json', contentType: 'application/json' };
+  }
   res.status(status).setHeader('Content-Type', neg.contentType);
   res.end(neg.format === 'yaml' ? toYaml(body) : JSON.stringify(body));
 }
@@ -52,6 +62,14 @@ export function writeList(res: Response, neg: Negotiated, info: ResourceInfo, it
     head = { kind: `${info.kind}List`, apiVersion: groupVersion(info), metadata };
     rows = o => o;
   }
+  // protobuf (src/api/protobuf): the enveloped list; a list without a protobuf form goes out as JSON.
+  if (neg.format === 'protobuf' && hasProtobufForm(head)) {
+    res.status(200).setHeader('Content-Type', neg.contentType);
+    for (const piece of encodeProtobufList(head, items.map(rows))) res.write(piece);
+    res.end();
+    return;
+  }
+  if (neg.format === 'protobuf') neg = { ...neg, format: 'json', contentType: 'application/json' };
   res.status(200).setHeader('Content-Type', neg.contentType);
   if (neg.format === 'yaml') {
     res.end(toYaml({ ...head, [field]: items.map(rows) }));

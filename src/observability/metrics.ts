@@ -123,6 +123,28 @@ export const metrics = {
     buckets: exponentialBuckets(1024, 2, 8),
     registers,
   }),
+  auditEvents: new Counter({
+    name: 'apiserver_audit_event_total',
+    help: 'Counter of audit events generated and sent to the audit backend.',
+    registers,
+  }),
+  auditErrors: new Counter({
+    name: 'apiserver_audit_error_total',
+    help: 'Counter of audit events that failed to be audited properly. Plugin identifies the plugin affected by the error.',
+    labelNames: ['plugin'] as const,
+    registers,
+  }),
+  auditLevel: new Counter({
+    name: 'apiserver_audit_level_total',
+    help: 'Counter of policy levels for audit events (1 per request).',
+    labelNames: ['level'] as const,
+    registers,
+  }),
+  auditRequestsRejected: new Counter({
+    name: 'apiserver_audit_requests_rejected_total',
+    help: 'Counter of apiserver requests rejected due to an error in audit logging backend.',
+    registers,
+  }),
 };
 
 export type Metrics = typeof metrics;

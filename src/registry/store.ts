@@ -8,6 +8,8 @@ import type { KubeObject, Status } from '../api/types.js';
 import { isStorageError, StorageError } from '../storage/errors.js';
 import type { ListResult, Preconditions, Storage, Watcher } from '../storage/interface.js';
 import type { Admission } from './admission.js';
+import type { StoreHooks, WriteTxn } from './store-hooks.js';
+import { log } from '../observability/logger.js';
 import { clone, deepEqual, generateName, newUid, nowTimestamp, specPart } from './meta.js';
 import { buildPredicate, type ListParams } from './predicate.js';
 import { applyDefaults } from '../api/defaults/index.js';
@@ -16,6 +18,11 @@ import { assertValid, validateCreate, validateUpdate } from '../api/validation/i
 
 export interface WriteOptions {
   dryRun: boolean;
+  /**
+   * Records the write in metadata.managedFields (registry/fieldmanager): called with the live
+   * object (null on create) and the object about to be written, after defaulting.
+   */
+  recordWrite?: (live: KubeObject | null, next: KubeObject) => void;
 }
 
 export interface DeleteParams extends WriteOptions {
@@ -48,6 +55,7 @@ export class Store {
     private readonly storage: Storage,
     etcdPrefix: string,
     private readonly admission: Admission,
+    private readonly hooks: StoreHooks = {},
   ) {
     this.strategy = strategyFor(info);
     this.root = `${etcdPrefix.replace(/\/+$/, '')}/${info.etcdPath}`;
@@ -132,7 +140,8 @@ export class Store {
     };
   }
 
-  async create(namespace: string, input: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+  /** Everything a create does before the write: server-set metadata, defaults, admission, validation. */
+  private async prepareCreate(namespace: string, input: KubeObject, opts: WriteOptions): Promise<KubeObject> {
     const obj = clone(input);
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
@@ -148,14 +157,26 @@ export class Store {
     if (this.strategy.initialStatus) obj['status'] = this.strategy.initialStatus(obj);
     this.label(obj);
     applyDefaults(this.info, obj);
+    opts.recordWrite?.(null, obj);
     await this.admission.create(this.info, obj, opts);
     assertValid(this.info, obj, validateCreate(this.info, obj));
+    return obj;
+  }
+
+  async create(namespace: string, input: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    const obj = await this.prepareCreate(namespace, input, opts);
+    const name = obj.metadata.name ?? '';
+    const txn = await this.hooks.beginCreate?.(obj, opts);
+    let stored: KubeObject;
     try {
-      const stored = await this.storage.create(this.key(namespace, meta.name ?? ''), this.in(obj), { dryRun: opts.dryRun });
-      return this.out(stored);
+      const ttlSeconds = this.hooks.ttlSeconds;
+      stored = await this.storage.create(this.key(namespace, name), this.in(obj), { dryRun: opts.dryRun, ...(ttlSeconds ? { ttlSeconds } : {}) });
     } catch (e) {
-      return this.mapStorageError(e, meta.name ?? '');
+      await txn?.revert();
+      return this.mapStorageError(e, name);
     }
+    await txn?.commit();
+    return this.out(stored);
   }
 
   /**
@@ -167,26 +188,34 @@ export class Store {
     const key = this.key(namespace, name);
     const allowCreate = subresource === '' && (this.strategy.allowCreateOnUpdate || opts.forceAllowCreate === true);
     let result: KubeObject;
+    // The hooks' work for the attempt that finally wrote; a lost CAS race undoes the previous one.
+    let txn: WriteTxn | undefined;
     try {
       result = await this.storage.guaranteedUpdate(key, async current => {
+        await txn?.revert();
+        txn = undefined;
         if (current === null) {
           const desired = await mutate(null);
           desired.metadata.name = name;
           created = true;
-          const obj = await this.create(namespace, desired, { dryRun: true });
-          delete obj.metadata.resourceVersion;
+          const obj = await this.prepareCreate(namespace, desired, opts);
+          txn = await this.hooks.beginCreate?.(obj, opts);
           return this.in(obj);
         }
         created = false;
         const cur = this.out(current);
         const desired = clone(await mutate(clone(cur)));
         const next = await this.prepareUpdate(namespace, name, subresource, desired, cur, opts);
-        return next === cur ? current : this.in(next);
-      }, { allowCreate, dryRun: opts.dryRun });
+        if (next === cur) return current;
+        txn = await this.hooks.beginUpdate?.(next, cur, opts);
+        return this.in(next);
+      }, { allowCreate, dryRun: opts.dryRun, ...(this.hooks.ttlSeconds ? { ttlSeconds: this.hooks.ttlSeconds } : {}) });
     } catch (e) {
+      await txn?.revert();
       if (isStorageError(e, 'KeyNotFound')) throw errors.notFound(this.subject(name));
       return this.mapStorageError(e, name);
     }
+    await txn?.commit();
     result = this.out(result);
     if (!opts.dryRun && this.shouldDeleteAfterUpdate(result)) {
       const gone = await this.deleteNow(namespace, name, { resourceVersion: result.metadata.resourceVersion }, opts);
@@ -248,6 +277,7 @@ export class Store {
       throw errors.forbidden(`no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(newFinalizers(next, current))}`, this.subject(name));
     }
     applyDefaults(this.info, next, current);
+    opts.recordWrite?.(current, next);
     await this.admission.update(this.info, next, current, opts);
     assertValid(this.info, next, validateUpdate(this.info, next, current));
     const cur = clone(current);
@@ -320,12 +350,17 @@ export class Store {
   }
 
   private async deleteNow(namespace: string, name: string, preconditions: Preconditions, opts: WriteOptions): Promise<KubeObject> {
+    let obj: KubeObject;
     try {
-      const obj = await this.storage.delete(this.key(namespace, name), { preconditions, dryRun: opts.dryRun });
-      return this.out(obj);
+      obj = this.out(await this.storage.delete(this.key(namespace, name), { preconditions, dryRun: opts.dryRun }));
     } catch (e) {
       return this.mapStorageError(e, name);
     }
+    if (!opts.dryRun && this.hooks.afterDelete) {
+      // The object is gone either way; a failure here leaves work for the repair loops.
+      await this.hooks.afterDelete(obj).catch(e => log.warn('after-delete step failed', { resource: this.info.resource, name, err: String(e) }));
+    }
+    return obj;
   }
 
   /** Deletes every object the list parameters select, one by one, as upstream does. */

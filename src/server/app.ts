@@ -8,8 +8,18 @@ import { discoveryRouter } from '../endpoints/discovery.js';
 import { openapiRouter } from '../endpoints/openapi.js';
 import { resourceHandler } from '../endpoints/resources.js';
 import { writeError } from '../endpoints/status-writer.js';
+import type { Auditor } from '../audit/auditor.js';
+import { auditFilter, auditPanic, failedAuthenticationAudit } from '../filters/audit.js';
 import { auditIDFilter } from '../filters/audit-id.js';
 import { authenticationFilter } from '../filters/authentication.js';
+import { impersonationFilter } from '../filters/impersonation.js';
+import type { Authentication } from '../authn/setup.js';
+import type { ObjectGetter } from '../authn/object-getter.js';
+import { authenticationResources } from '../endpoints/authentication-resources.js';
+import { issuerDiscoveryRouter } from '../endpoints/service-account-issuer-discovery.js';
+import { authorizationFilter } from '../filters/authorization.js';
+import { accessReviewHandlers } from '../endpoints/access-reviews.js';
+import type { Authorization } from '../authz/union.js';
 import { cacheControlFilter } from '../filters/cache-control.js';
 import { httpLoggingFilter } from '../filters/http-logging.js';
 import type { MaxInFlight } from '../filters/max-in-flight.js';
@@ -26,14 +36,19 @@ export interface AppDeps {
   stores: Stores;
   health: HealthChecks;
   maxInFlight: MaxInFlight;
-  clientCA: boolean;
-  anonymousAuth: boolean;
+  /** The authenticators (authn/setup.ts) and how they read the objects credentials refer to. */
+  authentication: Authentication;
+  getObject: ObjectGetter;
   requestTimeoutSeconds: number;
   minRequestTimeoutSeconds: number;
   /** host:port advertised in /api's serverAddressByClientCIDRs; the request's own address when unset. */
   serverAddress?: string;
   /** --strict-transport-security-directives; empty means no HSTS header, as upstream. */
   hstsDirectives: string[];
+  /** The authorizer chain (--authorization-mode). */
+  authorization: Authorization;
+  /** Auditing (--audit-policy-file plus a backend); absent means off. */
+  auditor?: Auditor;
 }
 
 function panicRecovery(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
@@ -59,8 +74,12 @@ export function buildApp(deps: AppDeps): Express {
   app.use(metricsFilter());
   app.use(cacheControlFilter);
   app.use(timeoutFilter({ requestTimeoutSeconds: deps.requestTimeoutSeconds }));
-  app.use(authenticationFilter({ clientCA: deps.clientCA, anonymous: deps.anonymousAuth }));
+  if (deps.auditor) app.use(failedAuthenticationAudit(deps.auditor));
+  app.use(authenticationFilter(deps.authentication));
+  if (deps.auditor) app.use(auditFilter(deps.auditor));
+  app.use(impersonationFilter(deps.authorization.authorize));
   app.use(deps.maxInFlight.filter);
+  app.use(authorizationFilter(deps.authorization));
 
   app.use(healthRouter(deps.health));
   app.get('/version', versionHandler);
@@ -68,14 +87,17 @@ export function buildApp(deps: AppDeps): Express {
     res.setHeader('Content-Type', metricsContentType);
     res.end(await metricsText());
   });
+  if (deps.authentication.discovery) app.use(issuerDiscoveryRouter(deps.authentication.discovery));
   app.use(discoveryRouter(deps.catalog, deps.serverAddress ? { serverAddress: deps.serverAddress } : {}));
   app.use(openapiRouter());
   app.use(resourceHandler({
     catalog: deps.catalog,
     storeFor: info => deps.stores.storeFor(info),
     minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds,
+    virtual: { ...accessReviewHandlers(deps.authorization), ...authenticationResources(deps.authentication, deps.getObject) },
   }));
   app.use((_req: Request, res: Response) => writeError(res, errors.notFoundPath()));
+  if (deps.auditor) app.use(auditPanic);
   app.use(panicRecovery);
   return app;
 }

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AdmissionChain } from '../admission/plugin.js';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
+import { createAuditor, type AuditConfig } from '../audit/auditor.js';
 import { builtinCatalog } from '../api/catalog.js';
 import { isApiError } from '../api/errors.js';
 import { ensureSystemNamespaces, ensureSystemPriorityClasses } from '../controllers/bootstrap.js';
@@ -14,10 +15,17 @@ import { createMaxInFlight } from '../filters/max-in-flight.js';
 import { log } from '../observability/logger.js';
 import { observeEtcd } from '../observability/metrics.js';
 import { Etcd3Storage } from '../storage/etcd3/index.js';
+import { Cacher } from '../storage/cacher/index.js';
+import type { Storage } from '../storage/interface.js';
 import { buildApp } from './app.js';
 import { HealthChecks } from './healthz.js';
 import { ensureSelfSignedServingCert } from './pki.js';
 import { Stores } from './stores.js';
+import { CoreServices, type EndpointReconcilerType } from './core-services.js';
+import { buildAuthentication, type AuthenticationFlags } from '../authn/setup.js';
+import type { ObjectGetter } from '../authn/object-getter.js';
+import { buildAuthorization, type AuthorizationSetup } from '../authz/build.js';
+import { rbacEscalation } from '../admission/rbac-escalation.js';
 import { Informer } from '../registry/informer.js';
 
 export interface ServerConfig {
@@ -41,6 +49,28 @@ export interface ServerConfig {
   maxMutatingRequestsInflight: number;
   shutdownDelayMs: number;
   hstsDirectives: string[];
+  /** --watch-cache (default true): serve reads and watches from memory. */
+  watchCache?: boolean;
+  /** --authorization-mode, in order; AlwaysAllow when unset. */
+  authorizationModes?: string[];
+  /** --audit-* flags; auditing needs a policy file and a backend. */
+  audit?: AuditConfig;
+  /** Authentication flags beyond --client-ca-file and --anonymous-auth. */
+  authentication?: AuthenticationFlags;
+  /** --service-cluster-ip-range, split at commas (default 10.0.0.0/24). */
+  serviceClusterIpRanges?: string[];
+  /** --service-node-port-range (default 30000-32767). */
+  serviceNodePortRange?: { base: number; size: number };
+  /** --endpoint-reconciler-type (default lease). */
+  endpointReconcilerType?: EndpointReconcilerType;
+  /** --apiserver-count (default 1). */
+  apiserverCount?: number;
+  /** --kubernetes-service-node-port (default 0). */
+  kubernetesServiceNodePort?: number;
+  /** --event-ttl in seconds (default 3600). */
+  eventTtlSeconds?: number;
+  /** --lease-reuse-duration-seconds (default 60). */
+  leaseReuseDurationSeconds?: number;
 }
 
 export interface RunningServer {
@@ -63,16 +93,50 @@ async function retryForever(what: string, fn: () => Promise<void>): Promise<void
 }
 
 export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
-  const storage = new Etcd3Storage({
+  // First, so a bad policy file stops start-up before anything connects.
+  const auditor = cfg.audit ? await createAuditor(cfg.audit) : undefined;
+  let stores: Stores | undefined;
+  const getObject: ObjectGetter = async (resource, namespace, name) => {
+    try {
+      return await stores!.builtin('', resource).get(namespace, name);
+    } catch (e) {
+      if (isApiError(e) && e.code === 404) return null;
+      throw e;
+    }
+  };
+  // Also before connecting: unreadable CA, token or key files stop start-up, as upstream.
+  const authentication = await buildAuthentication({
+    ...(cfg.clientCaFile ? { clientCaFile: cfg.clientCaFile } : {}),
+    anonymous: cfg.anonymousAuth,
+    flags: cfg.authentication ?? {},
+    getObject,
+    ...(cfg.advertiseAddress ? { externalAddress: `${cfg.advertiseAddress.includes(':') ? `[${cfg.advertiseAddress}]` : cfg.advertiseAddress}:${cfg.securePort}` } : {}),
+  });
+  const etcd = new Etcd3Storage({
     endpoints: cfg.etcdServers,
     ...(cfg.etcdCafile ? { caFile: cfg.etcdCafile } : {}),
     ...(cfg.etcdCertfile ? { certFile: cfg.etcdCertfile } : {}),
     ...(cfg.etcdKeyfile ? { keyFile: cfg.etcdKeyfile } : {}),
     compactionIntervalMs: cfg.etcdCompactionIntervalMs,
+    leaseReuseDurationSeconds: cfg.leaseReuseDurationSeconds ?? 60,
     observe: observeEtcd,
   });
+  // --watch-cache: reads and watches of every built-in resource served from memory (storage/cacher).
+  const storage: Storage = cfg.watchCache === false ? etcd : new Cacher(etcd, {
+    roots: builtinCatalog().all().map(info => `${cfg.etcdPrefix.replace(/\/+$/, '')}/${info.etcdPath}/`),
+    onError: (root, e) => log.warn('watch cache failed, relisting', { root, err: e instanceof Error ? e.message : String(e) }),
+  });
+  const core = new CoreServices({
+    storage, etcdPrefix: cfg.etcdPrefix,
+    serviceClusterIpRanges: cfg.serviceClusterIpRanges ?? ['10.0.0.0/24'],
+    serviceNodePortRange: cfg.serviceNodePortRange ?? { base: 30000, size: 2768 },
+    advertiseAddress: cfg.advertiseAddress ?? '',
+    endpointReconcilerType: cfg.endpointReconcilerType ?? 'lease',
+    apiserverCount: cfg.apiserverCount ?? 1,
+    kubernetesServiceNodePort: cfg.kubernetesServiceNodePort ?? 0,
+    eventTtlSeconds: cfg.eventTtlSeconds ?? 3600,
+  });
   const catalog = builtinCatalog();
-  let stores: Stores | undefined;
   let namespaces: Informer | undefined;
   // Served from the namespace informer; a miss falls back to a live read, as upstream's
   // NamespaceLifecycle does for namespaces created a moment ago.
@@ -86,8 +150,15 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       throw e;
     }
   };
-  const admission = new AdmissionChain([namespaceLifecycle(getNamespace)]);
-  stores = new Stores(catalog, storage, cfg.etcdPrefix, admission);
+  let authz: AuthorizationSetup | undefined;
+  const escalation = rbacEscalation({ authorize: (u, a) => authz!.authorization.authorize(u, a), resolver: () => authz?.rbac });
+  const admission = new AdmissionChain([namespaceLifecycle(getNamespace), escalation]);
+  stores = new Stores(catalog, storage, cfg.etcdPrefix, admission, info => core.hooksFor(info));
+  const rbacStore = (resource: string) => stores!.builtin('rbac.authorization.k8s.io', resource);
+  authz = buildAuthorization(cfg.authorizationModes ?? ['AlwaysAllow'], {
+    roles: rbacStore('roles'), clusterRoles: rbacStore('clusterroles'), roleBindings: rbacStore('rolebindings'), clusterRoleBindings: rbacStore('clusterrolebindings'),
+    pods: stores.builtin('', 'pods'), persistentVolumeClaims: stores.builtin('', 'persistentvolumeclaims'),
+  });
   namespaces = new Informer(stores.builtin('', 'namespaces'));
   void namespaces.start();
 
@@ -98,11 +169,12 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   });
   const app = buildApp({
     catalog, stores, health, maxInFlight,
-    clientCA: cfg.clientCaFile !== undefined,
-    anonymousAuth: cfg.anonymousAuth,
+    authentication, getObject,
     requestTimeoutSeconds: cfg.requestTimeoutSeconds,
     minRequestTimeoutSeconds: cfg.minRequestTimeoutSeconds,
     hstsDirectives: cfg.hstsDirectives,
+    authorization: authz.authorization,
+    ...(auditor ? { auditor } : {}),
     ...(cfg.advertiseAddress && cfg.securePort > 0 ? { serverAddress: `${cfg.advertiseAddress.includes(':') ? `[${cfg.advertiseAddress}]` : cfg.advertiseAddress}:${cfg.securePort}` } : {}),
   });
 
@@ -119,8 +191,9 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   const server: Server = createServer({
     cert: await readFile(certFile),
     key: await readFile(keyFile),
-    ...(cfg.clientCaFile ? { ca: await readFile(cfg.clientCaFile) } : {}),
-    requestCert: cfg.clientCaFile !== undefined,
+    // Every client CA is advertised so clients offer certificates from any; each authenticator verifies its own.
+    ...(authentication.listenerClientCAs.length > 0 ? { ca: authentication.listenerClientCAs } : {}),
+    requestCert: authentication.listenerClientCAs.length > 0,
     rejectUnauthorized: false,
     minVersion: 'TLSv1.2',
   }, app);
@@ -142,9 +215,17 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     await ensureSystemPriorityClasses(stores.builtin('scheduling.k8s.io', 'priorityclasses'));
     health.completePostStartHook('scheduling/bootstrap-system-priority-classes');
   });
+  if (authz.rbac) health.addPostStartHook('rbac/bootstrap-roles');
+  authz.start().then(
+    () => { if (authz.rbac) health.completePostStartHook('rbac/bootstrap-roles'); },
+    e => log.error('authorization start failed', { err: String(e) }),
+  );
   health.addPostStartHook('bootstrap-controller');
   health.addPostStartHook('scheduling/bootstrap-system-priority-classes');
   bootstrap.catch(e => log.error('bootstrap failed', { err: String(e) }));
+  const repaired = health.addPostStartHook('start-service-ip-repair-controllers');
+  bootstrap.then(() => retryForever('service networking start', () => core.start(stores, port, repaired)))
+    .catch(e => log.error('service networking start failed', { err: String(e) }));
   const namespaceFinalizer = new NamespaceFinalizer(catalog, stores, () => namespaces?.list() ?? []);
   namespaceFinalizer.start();
   const stopObjectCounter = startObjectCounter(catalog, storage, cfg.etcdPrefix);
@@ -153,6 +234,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     port,
     async stop() {
       health.markShutdown();
+      await core.stop();
+      authz.stop();
       namespaceFinalizer.stop();
       namespaces?.stop();
       stopObjectCounter();
@@ -164,6 +247,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
         setTimeout(() => { server.closeAllConnections(); }, 2000).unref();
       });
       maxInFlight.stop();
+      await auditor?.shutdown();
       await storage.close();
     },
   };

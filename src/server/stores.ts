@@ -3,6 +3,7 @@ import type { Catalog } from '../api/catalog.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import type { Admission } from '../registry/admission.js';
 import { Store } from '../registry/store.js';
+import type { StoreHooks } from '../registry/store-hooks.js';
 import type { Storage } from '../storage/interface.js';
 
 export class Stores {
@@ -13,13 +14,15 @@ export class Stores {
     private readonly storage: Storage,
     private readonly etcdPrefix: string,
     private readonly admission: Admission,
+    /** Per-resource write steps (allocation, TTLs); none by default. */
+    private readonly hooksFor: (info: ResourceInfo) => StoreHooks | undefined = () => undefined,
   ) {}
 
   storeFor(info: ResourceInfo): Store {
     const k = `${info.group}/${info.version}/${info.resource}`;
     let s = this.byKey.get(k);
     if (!s) {
-      s = new Store(info, this.storage, this.etcdPrefix, this.admission);
+      s = new Store(info, this.storage, this.etcdPrefix, this.admission, this.hooksFor(info));
       this.byKey.set(k, s);
     }
     return s;

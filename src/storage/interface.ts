@@ -65,6 +65,8 @@ export interface UpdateOptions {
   allowCreate?: boolean;
   /** Only validate and compute: nothing is written (dryRun). */
   dryRun?: boolean;
+  /** The written key expires after this many seconds (a fresh TTL); without it the key keeps its lease. */
+  ttlSeconds?: number;
 }
 
 export interface DeleteOptions {

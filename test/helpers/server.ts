@@ -27,8 +27,8 @@ export interface TestServer {
   kubeconfig: string;
   /** Runs kubectl with the admin kubeconfig; resolves even on a non-zero exit. */
   kubectl(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<{ code: number; stdout: string; stderr: string }>;
-  /** An HTTPS request as the admin user (client cert) unless `anonymous` is set. */
-  http(method: string, path: string, opts?: { body?: string | Buffer; headers?: Record<string, string>; anonymous?: boolean }): Promise<HttpResult>;
+  /** An HTTPS request as the admin user (client cert) unless `anonymous` is set or another `clientCert` is given. */
+  http(method: string, path: string, opts?: { body?: string | Buffer; headers?: Record<string, string>; anonymous?: boolean; clientCert?: { cert: string; key: string } }): Promise<HttpResult>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -82,6 +82,8 @@ export interface TestServerOptions {
   etcd?: EtcdHandle;
   /** Omit --tls-cert-file so the server generates a self-signed cert; requests skip verification. */
   selfSignedServing?: boolean;
+  /** Flags that name files of the dev PKI (front-proxy CA, service-account keys). */
+  pkiFlags?: (pki: DevPkiPaths) => string[];
 }
 
 export async function startTestServer(extraFlags: string[] = [], opts: TestServerOptions = {}): Promise<TestServer> {
@@ -100,6 +102,7 @@ export async function startTestServer(extraFlags: string[] = [], opts: TestServe
     `--client-ca-file=${pki.caCert}`,
     `--etcd-servers=${etcd.endpoint}`, `--etcd-cafile=${etcd.caFile}`, `--etcd-certfile=${etcd.certFile}`, `--etcd-keyfile=${etcd.keyFile}`,
     `--etcd-prefix=/registry`, '--service-cluster-ip-range=10.96.0.0/12', `--cert-dir=${join(dir, 'certs')}`,
+    ...(opts.pkiFlags ? opts.pkiFlags(pki) : []),
     ...extraFlags,
   ];
   const proc = spawn(join(repoRoot, 'bin/kube-apiserver'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -113,7 +116,7 @@ export async function startTestServer(extraFlags: string[] = [], opts: TestServe
       host: '127.0.0.1', port, path, method, servername: 'localhost',
       ...(opts.selfSignedServing ? { rejectUnauthorized: false } : { ca: creds.ca }),
       headers: { ...(o.headers ?? {}) },
-      ...(o.anonymous ? {} : { cert: creds.cert, key: creds.key }),
+      ...(o.clientCert ?? (o.anonymous ? {} : { cert: creds.cert, key: creds.key })),
     };
     const req = request(ro, r => {
       const chunks: Buffer[] = [];

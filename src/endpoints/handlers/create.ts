@@ -5,6 +5,7 @@ import { negotiate } from '../negotiate.js';
 import { writeObject } from '../respond.js';
 import { readObjectBody } from './decode-body.js';
 import { dryRunOf, includeObjectOf } from './params.js';
+import { managerOf, recordWrite } from '../../registry/fieldmanager/field-manager.js';
 
 export async function createHandler(ctx: HandlerContext): Promise<void> {
   const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadata']);
@@ -19,6 +20,7 @@ export async function createHandler(ctx: HandlerContext): Promise<void> {
   if (!meta.name && !meta.generateName) {
     throw errors.invalid(ctx.info.group, ctx.info.kind, '', [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
   }
-  const created = await ctx.store.create(ctx.ri.namespace, obj, { dryRun });
+  const manager = managerOf(ctx.query, ctx.req.get('user-agent') ?? '', 'CreateOptions');
+  const created = await ctx.store.create(ctx.ri.namespace, obj, { dryRun, recordWrite: (live, next) => recordWrite(ctx.info, '', manager, live, next) });
   writeObject(ctx.res, neg, ctx.info, 201, created, { includeObject: includeObjectOf(ctx.query) });
 }

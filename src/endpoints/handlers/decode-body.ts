@@ -2,6 +2,7 @@
 import type { Response } from 'express';
 import { decodeObject } from '../../api/decode.js';
 import { errors } from '../../api/errors.js';
+import { decodeProtobufObject, supportsProtobuf } from '../../api/protobuf/index.js';
 import { isObject, type KubeObject } from '../../api/types.js';
 import type { HandlerContext } from './context.js';
 import { parseBody, readRawBody } from '../body.js';
@@ -26,6 +27,9 @@ export function decodeTyped(ctx: HandlerContext, data: unknown): KubeObject {
 
 export async function readObjectBody(ctx: HandlerContext): Promise<KubeObject> {
   const type = requestBodyType(ctx.req, false);
+  // protobuf (src/api/protobuf): built-in kinds only; a custom resource gets 415 as upstream.
+  const { group, version, kind } = ctx.info;
+  if (type === 'protobuf' && !supportsProtobuf(group, version, kind)) throw errors.unsupportedMediaType(['application/json', 'application/yaml']);
   const raw = await readRawBody(ctx.req);
-  return decodeTyped(ctx, parseBody(raw, type));
+  return decodeTyped(ctx, type === 'protobuf' ? decodeProtobufObject(raw, { group, version, kind }) : parseBody(raw, type));
 }

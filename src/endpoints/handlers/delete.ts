@@ -1,6 +1,6 @@
 // DELETE of one object, and of a collection (deletecollection).
 import type { HandlerContext } from './context.js';
-import { negotiate } from '../negotiate.js';
+import { negotiate, requestBodyType } from '../negotiate.js';
 import { writeList, writeObject } from '../respond.js';
 import { parseBody, readRawBody } from '../body.js';
 import { deleteParamsOf, includeObjectOf, listParamsOf } from './params.js';
@@ -8,8 +8,8 @@ import { deleteParamsOf, includeObjectOf, listParamsOf } from './params.js';
 async function deleteOptionsBody(ctx: HandlerContext): Promise<unknown> {
   const raw = await readRawBody(ctx.req);
   if (raw.length === 0 || raw.toString('utf8').trim() === '') return undefined;
-  const yaml = (ctx.req.headers['content-type'] ?? '').includes('yaml');
-  return parseBody(raw, yaml ? 'yaml' : 'json');
+  // DeleteOptions arrive as JSON, YAML or (from client-go, e.g. Helm) protobuf.
+  return parseBody(raw, requestBodyType(ctx.req, false));
 }
 
 export async function deleteHandler(ctx: HandlerContext): Promise<void> {

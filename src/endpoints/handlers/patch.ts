@@ -1,5 +1,7 @@
 // PATCH: read the current object, apply the patch, decode the result and write it with
-// compare-and-swap (retried on a lost race by the store).
+// compare-and-swap (retried on a lost race by the store). Server-side apply
+// (application/apply-patch+yaml) merges the configuration through the field manager, which
+// also records every other write in metadata.managedFields.
 import { errors } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import type { HandlerContext } from './context.js';
@@ -11,30 +13,38 @@ import { dryRunOf, includeObjectOf } from './params.js';
 import { applyJsonPatch } from '../../registry/patch/json-patch.js';
 import { applyMergePatch } from '../../registry/patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../../registry/patch/strategic-merge-patch.js';
+import { applyConfiguration, forceOf, managerOf, recordWrite, validatePatchOptions } from '../../registry/fieldmanager/field-manager.js';
 
 export async function patchHandler(ctx: HandlerContext): Promise<void> {
   const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadata']);
   const dryRun = dryRunOf(ctx.query);
   const type = requestBodyType(ctx.req, true);
-  if (type === 'apply-patch') {
-    throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
-  }
-  const patch = parseBody(await readRawBody(ctx.req), 'json');
-  const apply = (current: KubeObject): unknown => {
+  const isApply = type === 'apply-patch';
+  validatePatchOptions(ctx.query, isApply);
+  const manager = managerOf(ctx.query, ctx.req.get('user-agent') ?? '', 'PatchOptions');
+  const { subresource } = ctx.ri;
+  const body = parseBody(await readRawBody(ctx.req), isApply ? 'apply-patch' : 'json');
+  const force = isApply ? forceOf(ctx.query) : false;
+  const apply = (current: KubeObject | null): unknown => {
     switch (type) {
-      case 'json-patch': return applyJsonPatch(current, patch);
-      case 'merge-patch': return applyMergePatch(current, patch);
-      case 'strategic-merge-patch': return applyStrategicMergePatch(current, patch, ctx.info);
+      case 'apply-patch': return applyConfiguration({ info: ctx.info, subresource, live: current, config: body, manager, force });
+      case 'json-patch': return applyJsonPatch(current!, body);
+      case 'merge-patch': return applyMergePatch(current!, body);
+      case 'strategic-merge-patch': return applyStrategicMergePatch(current!, body, ctx.info);
     }
   };
-  const { object, created } = await ctx.store.update(ctx.ri.namespace, ctx.ri.name, ctx.ri.subresource, current => {
-    if (!current) throw errors.notFound(ctx.store.subject(ctx.ri.name));
+  const { object, created } = await ctx.store.update(ctx.ri.namespace, ctx.ri.name, subresource, current => {
+    // Only apply creates a missing object.
+    if (!current && !isApply) throw errors.notFound(ctx.store.subject(ctx.ri.name));
     const patched = decodeTyped(ctx, apply(current));
     // A patch may not rename or move an object.
     if (patched.metadata.name !== undefined && patched.metadata.name !== ctx.ri.name) {
       throw errors.badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${ctx.ri.name})`);
     }
     return patched;
-  }, { dryRun });
+  }, {
+    dryRun,
+    ...(isApply ? { forceAllowCreate: subresource === '' } : { recordWrite: (live, next) => recordWrite(ctx.info, subresource, manager, live, next) }),
+  });
   writeObject(ctx.res, neg, ctx.info, created ? 201 : 200, object, { includeObject: includeObjectOf(ctx.query) });
 }

@@ -5,6 +5,7 @@ import { stringify as toYaml } from 'yaml';
 import { errors } from '../../api/errors.js';
 import type { HandlerContext } from './context.js';
 import { negotiate } from '../negotiate.js';
+import { encodeProtobufWatchEvent, protobufWatchMediaType } from '../../api/protobuf/index.js';
 import { includeObjectOf, listParamsOf } from './params.js';
 import { toPartialObjectMetadata, toTable } from '../table.js';
 import type { WatchEvent } from '../../storage/interface.js';
@@ -18,6 +19,12 @@ function timeoutSecondsOf(ctx: HandlerContext): number {
   // Upstream spreads watch lifetimes over [min, 2*min) so clients do not reconnect in lockstep.
   const min = ctx.minRequestTimeoutSeconds;
   return min > 0 ? min + randomInt(min) : 0;
+}
+
+/** protobuf (src/api/protobuf): a length-prefixed WatchEvent frame. */
+function protobufFrame(body: unknown): Buffer {
+  const ev = body as { type: string; object: Record<string, unknown> };
+  return encodeProtobufWatchEvent(ev.type, ev.object);
 }
 
 export async function watchHandler(ctx: HandlerContext): Promise<void> {
@@ -34,7 +41,7 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
 
   const res = ctx.res;
   res.status(200);
-  res.setHeader('Content-Type', neg.contentType);
+  res.setHeader('Content-Type', neg.format === 'protobuf' ? protobufWatchMediaType : neg.contentType);
   res.setHeader('Transfer-Encoding', 'chunked');
   res.flushHeaders();
 
@@ -64,7 +71,7 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
         ev.object.kind = ctx.info.kind;
       }
       const body = frame(ev);
-      const ok = res.write(neg.format === 'yaml' ? `---\n${toYaml(body)}` : `${JSON.stringify(body)}\n`);
+      const ok = res.write(neg.format === 'protobuf' ? protobufFrame(body) : neg.format === 'yaml' ? `---\n${toYaml(body)}` : `${JSON.stringify(body)}\n`);
       // Respect backpressure: a slow client slows its own watch, nothing else.
       if (!ok && !res.destroyed) await new Promise<void>(resolve => { res.once('drain', resolve); res.once('close', resolve); });
     }

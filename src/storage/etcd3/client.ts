@@ -28,6 +28,8 @@ export interface Etcd3StorageOptions {
   requestTimeoutMs?: number;
   /** Timeout of healthy() (upstream --etcd-healthcheck-timeout, default 2 s). */
   healthCheckTimeoutMs?: number;
+  /** Seconds a TTL lease may outlive the key's TTL so later keys can share it (--lease-reuse-duration-seconds, default 60). */
+  leaseReuseDurationSeconds?: number;
   /** Called after every etcd call; type is the key's resource prefix, e.g. '/registry/pods'. */
   observe?: (operation: string, type: string, seconds: number, ok: boolean) => void;
   /** Told about failed periodic compactions (upstream logs them and tries again next interval). */

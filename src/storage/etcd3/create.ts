@@ -1,10 +1,11 @@
 // create: a txn that puts only if the key does not exist (mod_revision == 0), with an optional
-// TTL through a fresh lease.
+// TTL through a (shared) lease.
 import type { KubeObject } from '../../api/types.js';
 import { StorageError } from '../errors.js';
 import { decodeObject, encodeObject, withResourceVersion } from '../value.js';
 import { bytes, type EtcdContext } from './client.js';
 import { readState } from './get.js';
+import type { LeaseManager } from './lease-manager.js';
 
 export interface CreateOptions {
   ttlSeconds?: number;
@@ -15,18 +16,13 @@ function keyExists(key: string): StorageError {
   return new StorageError('KeyExists', key, `key already exists: ${key}`);
 }
 
-export async function create(ctx: EtcdContext, key: string, obj: KubeObject, opts: CreateOptions = {}): Promise<KubeObject> {
+export async function create(ctx: EtcdContext, leases: LeaseManager, key: string, obj: KubeObject, opts: CreateOptions = {}): Promise<KubeObject> {
   const data = encodeObject(obj);
   if (opts.dryRun) {
     if ((await readState(ctx, key)).obj) throw keyExists(key);
     return withResourceVersion(obj, '');
   }
-  let lease = '0';
-  if (opts.ttlSeconds && opts.ttlSeconds > 0) {
-    const ttl = Math.ceil(opts.ttlSeconds);
-    const granted = await ctx.call('grantLease', key, (o) => ctx.client.leaseClient.leaseGrant({ TTL: ttl }, o));
-    lease = granted.ID;
-  }
+  const lease = opts.ttlSeconds && opts.ttlSeconds > 0 ? await leases.leaseFor(key, opts.ttlSeconds) : '0';
   const resp = await ctx.call('create', key, (o) =>
     ctx.client.kv.txn(
       {

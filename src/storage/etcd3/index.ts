@@ -9,6 +9,7 @@ import { create, type CreateOptions } from './create.js';
 import { deleteKey } from './delete.js';
 import { get } from './get.js';
 import { healthy } from './health.js';
+import { LeaseManager } from './lease-manager.js';
 import { list } from './list.js';
 import { guaranteedUpdate } from './update.js';
 import { WatchMux, watch } from './watch.js';
@@ -22,6 +23,7 @@ export class Etcd3Storage implements Storage {
   private readonly mux: WatchMux;
   private readonly compactor: Compactor;
   private readonly healthTimeoutMs: number;
+  private readonly leases: LeaseManager;
 
   constructor(opts: Etcd3StorageOptions) {
     this.client = createClient(opts);
@@ -30,10 +32,11 @@ export class Etcd3Storage implements Storage {
     this.compactor = new Compactor(this.ctx, opts.compactionIntervalMs ?? 5 * 60_000, opts.onCompactionError);
     this.compactor.start();
     this.healthTimeoutMs = opts.healthCheckTimeoutMs ?? 2000;
+    this.leases = new LeaseManager(this.ctx, opts.leaseReuseDurationSeconds ?? 60);
   }
 
   create(key: string, obj: KubeObject, opts?: CreateOptions): Promise<KubeObject> {
-    return create(this.ctx, key, obj, opts);
+    return create(this.ctx, this.leases, key, obj, opts);
   }
 
   get(key: string): Promise<KubeObject> {
@@ -45,7 +48,7 @@ export class Etcd3Storage implements Storage {
   }
 
   guaranteedUpdate(key: string, tryUpdate: UpdateFn, opts?: UpdateOptions): Promise<KubeObject> {
-    return guaranteedUpdate(this.ctx, key, tryUpdate, opts);
+    return guaranteedUpdate(this.ctx, this.leases, key, tryUpdate, opts);
   }
 
   delete(key: string, opts?: DeleteOptions): Promise<KubeObject> {
@@ -54,6 +57,11 @@ export class Etcd3Storage implements Storage {
 
   watch(key: string, opts: WatchOptions): Watcher {
     return watch(this.ctx, this.mux, key, opts);
+  }
+
+  /** A BOOKMARK at etcd's current revision, soon, to every watcher that asked for bookmarks. */
+  requestWatchProgress(): void {
+    this.mux.requestProgressNow();
   }
 
   count(prefix: string): Promise<number> {

@@ -8,6 +8,7 @@ import { checkPreconditions } from '../preconditions.js';
 import { decodeObject, encodeObject, withResourceVersion } from '../value.js';
 import { bytes, type EtcdContext } from './client.js';
 import { readState, stateFromRange, type StoredState } from './get.js';
+import type { LeaseManager } from './lease-manager.js';
 
 /** A fresh copy for tryUpdate, so whatever it mutates never aliases our state. */
 function copyOf(state: StoredState, key: string): KubeObject | null {
@@ -16,6 +17,7 @@ function copyOf(state: StoredState, key: string): KubeObject | null {
 
 export async function guaranteedUpdate(
   ctx: EtcdContext,
+  leases: LeaseManager,
   key: string,
   tryUpdate: UpdateFn,
   opts: UpdateOptions = {},
@@ -34,13 +36,14 @@ export async function guaranteedUpdate(
     if (opts.dryRun) {
       return state.obj ? decodeObject(data, state.modRevision, key) : withResourceVersion(next, '');
     }
+    const lease = opts.ttlSeconds && opts.ttlSeconds > 0 ? await leases.leaseFor(key, opts.ttlSeconds) : state.lease;
 
     const resp = await ctx.call('update', key, (o) =>
       ctx.client.kv.txn(
         {
           compare: [{ key: bytes(key), target: 'Mod', result: 'Equal', mod_revision: state.modRevision }],
-          // Keep the key's lease (an Event's TTL) across updates.
-          success: [{ request_put: { key: bytes(key), value: bytes(data), lease: state.lease } }],
+          // Without a new TTL the key keeps its lease (an Event's TTL) across updates.
+          success: [{ request_put: { key: bytes(key), value: bytes(data), lease } }],
           failure: [{ request_range: { key: bytes(key) } }],
         },
         o,

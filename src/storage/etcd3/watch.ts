@@ -121,6 +121,11 @@ export class WatchMux {
     return this.opening;
   }
 
+  /** Asks etcd for a progress notification now (the watch cache's consistent reads wait on it). */
+  requestProgressNow(): void {
+    this.stream?.write({ progress_request: {} });
+  }
+
   private requestProgress(): void {
     if (!this.stream) return;
     for (const sub of this.subs.values()) {

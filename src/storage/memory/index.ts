@@ -61,7 +61,8 @@ export class MemoryStorage implements Storage {
       if (opts.dryRun) return cur ? decodeObject(data, cur.modRev.toString(), key) : withResourceVersion(next, '');
       // tryUpdate may have awaited: write only if nobody changed the key meanwhile (the etcd txn's compare).
       if (!sameRevision(this.store.current(key), cur)) continue;
-      const change = this.store.put(key, data, cur?.lease ?? 0);
+      const lease = opts.ttlSeconds && opts.ttlSeconds > 0 ? this.grantLease(key, opts.ttlSeconds) : cur?.lease ?? 0;
+      const change = this.store.put(key, data, lease);
       return decodeObject(data, change.rev.toString(), key);
     }
   }
@@ -82,6 +83,11 @@ export class MemoryStorage implements Storage {
 
   watch(key: string, opts: WatchOptions): Watcher {
     return watchMemory(this.store, key, opts, this.bookmarkIntervalMs);
+  }
+
+  /** A BOOKMARK at the current revision, now, to every watcher that asked for bookmarks. */
+  requestWatchProgress(): void {
+    this.store.requestProgress();
   }
 
   async count(prefix: string): Promise<number> {

@@ -41,6 +41,7 @@ export class Mvcc {
   private readonly sorted: { key: string; bytes: Buffer }[] = [];
   private log: ChangeRecord[] = [];
   private readonly listeners = new Set<(c: ChangeRecord) => void>();
+  private readonly progressListeners = new Set<() => void>();
 
   current(key: string): Current | undefined {
     const v = this.versions.get(key)?.at(-1);
@@ -100,6 +101,16 @@ export class Mvcc {
       else this.versions.set(key, kept);
     }
     this.log = this.log.filter((c) => c.rev >= revision);
+  }
+
+  /** Listeners told when a progress notification is requested (they send a bookmark). */
+  onProgress(listener: () => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  requestProgress(): void {
+    for (const l of this.progressListeners) l();
   }
 
   subscribe(listener: (c: ChangeRecord) => void): () => void {

@@ -69,6 +69,12 @@ export function watchMemory(store: Mvcc, key: string, opts: WatchOptions, bookma
     unsubscribe = store.subscribe(deliver);
     if (opts.bookmarks) {
       timer = setInterval(() => queue.push(bookmarkEvent(store.revision)), bookmarkIntervalMs).unref();
+      const unsubscribeChanges = unsubscribe;
+      const unsubscribeProgress = store.onProgress(() => queue.push(bookmarkEvent(store.revision)));
+      unsubscribe = () => {
+        unsubscribeChanges();
+        unsubscribeProgress();
+      };
     }
   } catch (e) {
     fail(e);

@@ -1,0 +1,68 @@
+// The current objects of one watch cache, ordered by key as etcd orders them, kept in their stored
+// form (JSON without resourceVersion) so every read decodes a private copy.
+import type { RangeKV } from '../paged-list.js';
+
+export interface StoredEntry {
+  /** The object as encodeObject() stores it. */
+  value: string;
+  /** Its mod revision, as a decimal string. */
+  modRevision: string;
+}
+
+/**
+ * Keys are compared as JavaScript strings: for the ASCII keys Kubernetes names produce this is etcd's
+ * byte order.
+ */
+export class SortedStore {
+  private readonly entries = new Map<string, StoredEntry>();
+  private keys: string[] = [];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  get(key: string): StoredEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, entry: StoredEntry): void {
+    if (!this.entries.has(key)) this.keys.splice(this.lowerBound(key), 0, key);
+    this.entries.set(key, entry);
+  }
+
+  delete(key: string): void {
+    if (this.entries.delete(key)) this.keys.splice(this.lowerBound(key), 1);
+  }
+
+  replace(entries: Iterable<[string, StoredEntry]>): void {
+    this.entries.clear();
+    for (const [key, entry] of entries) this.entries.set(key, entry);
+    this.keys = [...this.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Keys in [start, end) (end undefined: no upper bound), at most limit (0: all), and how many there are in all. */
+  range(start: string, end: string | undefined, limit: number): { kvs: RangeKV[]; count: number } {
+    const from = this.lowerBound(start);
+    const to = end === undefined ? this.keys.length : this.lowerBound(end);
+    const count = Math.max(0, to - from);
+    const stop = limit > 0 ? Math.min(to, from + limit) : to;
+    const kvs: RangeKV[] = [];
+    for (let i = from; i < stop; i++) {
+      const key = this.keys[i];
+      const entry = this.entries.get(key)!;
+      kvs.push({ key, value: entry.value, modRevision: entry.modRevision });
+    }
+    return { kvs, count };
+  }
+
+  private lowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.keys[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,63 @@
+// TTL keys share etcd leases (upstream's lease reuse), an update with a TTL re-attaches the key
+// to a lease, and the keys expire.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { Etcd3 } from 'etcd3';
+import { Etcd3Storage } from '../../src/storage/etcd3/index.js';
+import { startEtcd, type EtcdHandle } from '../helpers/etcd.js';
+
+describe('etcd3 lease reuse', () => {
+  let etcd: EtcdHandle;
+  let raw: Etcd3;
+
+  before(async () => {
+    etcd = await startEtcd();
+    raw = new Etcd3({
+      hosts: etcd.endpoint,
+      credentials: { rootCertificate: readFileSync(etcd.caFile), certChain: readFileSync(etcd.certFile), privateKey: readFileSync(etcd.keyFile) },
+    });
+  });
+
+  after(async () => {
+    raw?.close();
+    await etcd?.stop();
+  });
+
+  const storageFor = (reuse: number) => new Etcd3Storage({ endpoints: [etcd.endpoint], caFile: etcd.caFile, certFile: etcd.certFile, keyFile: etcd.keyFile, compactionIntervalMs: 0, leaseReuseDurationSeconds: reuse });
+  const leaseOf = async (key: string) => (await raw.getAll().prefix(key).exec()).kvs[0]?.lease.toString();
+  const obj = (name: string) => ({ apiVersion: 'v1', kind: 'Event', metadata: { name } });
+
+  it('attaches a burst of TTL keys to one lease, granted a little longer than the TTL', async () => {
+    const s = storageFor(60);
+    try {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => s.create(`/registry/events/default/e${i}`, obj(`e${i}`), { ttlSeconds: 3600 })));
+      const leases = new Set(await Promise.all(Array.from({ length: 10 }, (_, i) => leaseOf(`/registry/events/default/e${i}`))));
+      assert.equal(leases.size, 1);
+      const id = [...leases][0]!;
+      assert.notEqual(id, '0');
+      const ttl = await raw.leaseClient.leaseTimeToLive({ ID: id, keys: false });
+      // 3600 s plus min(5% of it, 60 s).
+      assert.equal(Number(ttl.grantedTTL), 3660);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('gives an update with a TTL a lease and lets the key expire', async () => {
+    const s = storageFor(0);
+    try {
+      await s.create('/registry/events/default/u', obj('u'));
+      assert.equal(await leaseOf('/registry/events/default/u'), '0');
+      await s.guaranteedUpdate('/registry/events/default/u', cur => ({ ...cur!, reason: 'x' }), { ttlSeconds: 2 });
+      assert.notEqual(await leaseOf('/registry/events/default/u'), '0');
+      const deadline = Date.now() + 10_000;
+      while (await leaseOf('/registry/events/default/u') !== undefined) {
+        assert.ok(Date.now() < deadline, 'the key did not expire');
+        await new Promise(r => setTimeout(r, 200));
+      }
+    } finally {
+      await s.close();
+    }
+  });
+});
