@@ -9,6 +9,7 @@ import { ApiClient } from './api-client.js';
 import { runCount, runFor, type Rate } from './pool.js';
 import { RawEtcd } from './raw-etcd.js';
 import { formatTable, type Row } from './report.js';
+import { codecBench, formatCodec } from './codec.js';
 
 function intEnv(name: string, dflt: number): number {
   const v = process.env[name];
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
     console.log(`N=${N} objects (~1 KiB each) per create/watch run; get and list run ${TIMED_MS / 1000} s each; node ${process.version}; etcd ${etcdVersion}`);
     console.log('ours = HTTPS to the server (keep-alive, client cert); raw = the etcd3 client on the same etcd\n');
     console.log(formatTable(rows));
+    console.log(`\n${formatCodec(codecBench())}`);
     console.log(`\nserver RSS (process_resident_memory_bytes): ${mib(rssIdle)} after startup, ${mib(rssAfter)} after the run`);
     console.log(`total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } catch (e) {
