@@ -154,7 +154,7 @@ describe('against our server', () => {
   // helm deletes its release Secrets with a protobuf DeleteOptions body
   // (Content-Type: application/vnd.kubernetes.protobuf); the DELETE handler parses bodies as
   // JSON/YAML only and answers 400, so the purge step fails. Passes once that lands.
-  test('helm uninstall removes the release and its objects', { todo: 'DELETE with a protobuf DeleteOptions body answers 400 (src/endpoints/handlers/delete.ts)' }, async () => {
+  test('helm uninstall removes the release and its objects', async () => {
     ok(await h(['uninstall', 'demo']), 'uninstall');
     assert.notEqual((await server.kubectl(['get', 'configmap', 'demo-config', '-n', 'default'])).code, 0, 'uninstall removes the objects');
     const after = await h(['list', '--all', '-o', 'json']);
