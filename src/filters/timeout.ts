@@ -5,6 +5,7 @@
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import { ApiError, errors } from '../api/errors.js';
 import { writeError } from '../endpoints/status-writer.js';
+import { parseGoDurationMs } from '../options/go-parse.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -26,41 +27,6 @@ export function isLongRunning(req: Request): boolean {
   if (longRunningVerbs.has(info.verb)) return true;
   if (info.isResourceRequest) return longRunningSubresources.has(info.subresource);
   return info.path.startsWith('/debug/pprof/');
-}
-
-const unitMillis: Record<string, number> = {
-  ns: 1e-6, us: 1e-3, '\u00b5s': 1e-3, '\u03bcs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000,
-};
-
-function goQuote(s: string): string {
-  return `"${s.replace(/[\\"]/g, c => `\\${c}`)}"`;
-}
-
-/** Parses a Go duration ("1m30s", "2.5s", "500ms") into milliseconds, failing with Go's messages. */
-export function parseGoDuration(input: string): number {
-  const invalid = (): Error => new Error(`time: invalid duration ${goQuote(input)}`);
-  let s = input;
-  let negative = false;
-  if (s[0] === '-' || s[0] === '+') {
-    negative = s[0] === '-';
-    s = s.slice(1);
-  }
-  if (s === '0') return 0;
-  if (s === '') throw invalid();
-  let total = 0;
-  while (s !== '') {
-    const m = /^(\d*)(?:\.(\d*))?/.exec(s)!;
-    const [whole, intPart = '', fracPart] = m;
-    if (intPart === '' && (fracPart === undefined || fracPart === '')) throw invalid();
-    s = s.slice(whole.length);
-    const unit = /^[^.\d]*/.exec(s)![0];
-    if (unit === '') throw new Error(`time: missing unit in duration ${goQuote(input)}`);
-    const scale = unitMillis[unit];
-    if (scale === undefined) throw new Error(`time: unknown unit ${goQuote(unit)} in duration ${goQuote(input)}`);
-    s = s.slice(unit.length);
-    total += Number(`${intPart || '0'}.${fracPart ?? ''}0`) * scale;
-  }
-  return negative ? -total : total;
 }
 
 const timeoutMessage = 'Timeout: request did not complete within requested timeout - context deadline exceeded';
@@ -107,7 +73,7 @@ export function timeoutFilter(opts: TimeoutOptions = {}): RequestHandler {
     if (requested) {
       let userMillis: number;
       try {
-        userMillis = parseGoDuration(requested);
+        userMillis = parseGoDurationMs(requested);
       } catch (e) {
         writeError(res, errors.badRequest(`invalid timeout specified in the request URL - ${(e as Error).message}`));
         return;
