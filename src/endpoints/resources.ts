@@ -13,6 +13,7 @@ import { listHandler } from './handlers/list.js';
 import { patchHandler } from './handlers/patch.js';
 import { updateHandler } from './handlers/update.js';
 import { watchHandler } from './handlers/watch.js';
+import { scaleHandler } from './handlers/scale.js';
 import { writeError } from './status-writer.js';
 
 type Handler = (ctx: HandlerContext) => Promise<void>;
@@ -48,7 +49,7 @@ export function resourceHandler(deps: ResourceRouterDeps) {
       if (ri.subresource) {
         const sub = info.subresources.find(s => s.name === ri.subresource);
         if (!sub || ri.parts.length > 0) throw errors.notFoundPath();
-        const served = sub.name === 'status' ? ['get', 'update', 'patch'] : sub.name === 'finalize' ? ['update'] : virtual ? ['create'] : [];
+        const served = sub.name === 'status' || sub.name === 'scale' ? ['get', 'update', 'patch'] : sub.name === 'finalize' ? ['update'] : virtual ? ['create'] : [];
         if (!sub.verbs.includes(verb) || !served.includes(verb)) {
           throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
         }
@@ -59,7 +60,7 @@ export function resourceHandler(deps: ResourceRouterDeps) {
       // a cluster-scoped one never has one.
       if (info.namespaced && !ri.namespace && !['list', 'watch', 'deletecollection'].includes(verb)) throw errors.notFoundPath();
       if (!info.namespaced && ri.namespace) throw errors.notFoundPath();
-      const handler = virtual ?? handlers[verb];
+      const handler = virtual ?? (ri.subresource === 'scale' ? scaleHandler : handlers[verb]);
       if (!handler) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
       const url = new URL(req.originalUrl, 'https://local');
       await handler({ req, res, ri, info, store: deps.storeFor(info), query: url.searchParams, minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds });

@@ -115,7 +115,8 @@ export async function startTestServer(extraFlags: string[] = [], opts: TestServe
     const ro: RequestOptions = {
       host: '127.0.0.1', port, path, method, servername: 'localhost',
       ...(opts.selfSignedServing ? { rejectUnauthorized: false } : { ca: creds.ca }),
-      headers: { ...(o.headers ?? {}) },
+      // Node sends a DELETE body without framing unless Content-Length is set.
+      headers: { ...(o.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(o.body)) } : {}), ...(o.headers ?? {}) },
       ...(o.clientCert ?? (o.anonymous ? {} : { cert: creds.cert, key: creds.key })),
     };
     const req = request(ro, r => {

@@ -1,0 +1,100 @@
+// The scale subresource (autoscaling/v1 Scale) of deployments, replicasets, statefulsets and
+// replicationcontrollers: a view of spec.replicas / status.replicas and the label selector.
+import { errors } from '../../api/errors.js';
+import { isObject, type KubeObject } from '../../api/types.js';
+import { fromLabelSelectorObject } from '../../registry/selectors/labels.js';
+import { applyJsonPatch } from '../../registry/patch/json-patch.js';
+import { applyMergePatch } from '../../registry/patch/merge-patch.js';
+import type { HandlerContext } from './context.js';
+import { negotiate, requestBodyType } from '../negotiate.js';
+import { writeObject } from '../respond.js';
+import { parseBody, readRawBody } from '../body.js';
+import { dryRunOf } from './params.js';
+
+interface ScaleSpec { replicas?: number }
+
+/** status.selector as upstream serializes it: a label selector string. */
+function selectorString(obj: KubeObject): string {
+  const sel = ((obj['spec'] ?? {}) as { selector?: unknown }).selector;
+  if (!isObject(sel)) return '';
+  // ReplicationControllers use a plain map; the apps kinds a metav1.LabelSelector.
+  if (obj.kind === 'ReplicationController') {
+    return Object.keys(sel).sort().map(k => `${k}=${String(sel[k])}`).join(',');
+  }
+  return fromLabelSelectorObject(sel as never).toString();
+}
+
+export function scaleOf(obj: KubeObject): KubeObject {
+  const m = obj.metadata;
+  const meta: KubeObject['metadata'] = { name: m.name ?? '' };
+  if (m.namespace) meta.namespace = m.namespace;
+  if (m.uid) meta.uid = m.uid;
+  if (m.resourceVersion) meta.resourceVersion = m.resourceVersion;
+  meta.creationTimestamp = m.creationTimestamp ?? null;
+  const spec = (obj['spec'] ?? {}) as ScaleSpec;
+  const status = (obj['status'] ?? {}) as { replicas?: number };
+  const out: KubeObject = { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: meta, spec: {}, status: { replicas: status.replicas ?? 0 } };
+  if (spec.replicas !== undefined) (out['spec'] as ScaleSpec).replicas = spec.replicas;
+  const selector = selectorString(obj);
+  if (selector) (out['status'] as Record<string, unknown>)['selector'] = selector;
+  return out;
+}
+
+function replicasOf(ctx: HandlerContext, scale: unknown): { replicas: number; resourceVersion?: string } {
+  if (!isObject(scale)) throw errors.badRequest('the body must be an autoscaling/v1 Scale object');
+  const kind = scale['kind'];
+  if (kind !== undefined && kind !== 'Scale') throw errors.badRequest(`Scale in version "v1" cannot be handled as a Scale: kind ${JSON.stringify(kind)} is not Scale`);
+  const spec = isObject(scale['spec']) ? scale['spec'] : {};
+  const replicas = spec['replicas'] ?? 0;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
+    throw errors.badRequest('Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal into Go struct field ScaleSpec.spec.replicas of type int32');
+  }
+  if (replicas < 0) {
+    throw errors.invalid('autoscaling', 'Scale', ctx.ri.name, [{ reason: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${replicas}: must be greater than or equal to 0` }]);
+  }
+  const meta = isObject(scale['metadata']) ? scale['metadata'] : {};
+  const rv = typeof meta['resourceVersion'] === 'string' && meta['resourceVersion'] !== '' ? meta['resourceVersion'] : undefined;
+  return rv === undefined ? { replicas } : { replicas, resourceVersion: rv };
+}
+
+async function writeReplicas(ctx: HandlerContext, desired: (current: KubeObject) => unknown): Promise<void> {
+  const neg = negotiate(ctx.req, []);
+  const { object } = await ctx.store.update(ctx.ri.namespace, ctx.ri.name, '', current => {
+    if (!current) throw errors.notFound(ctx.store.subject(ctx.ri.name));
+    const { replicas, resourceVersion } = replicasOf(ctx, desired(current));
+    if (resourceVersion !== undefined && resourceVersion !== current.metadata.resourceVersion) {
+      throw errors.conflict(ctx.store.subject(ctx.ri.name), 'the object has been modified; please apply your changes to the latest version and try again');
+    }
+    const next = structuredClone(current);
+    next['spec'] = { ...((next['spec'] ?? {}) as object), replicas };
+    delete next.metadata.resourceVersion;
+    return next;
+  }, { dryRun: dryRunOf(ctx.query) });
+  writeObject(ctx.res, neg, ctx.info, 200, scaleOf(object), { includeObject: 'Object' });
+}
+
+export async function scaleHandler(ctx: HandlerContext): Promise<void> {
+  switch (ctx.ri.verb) {
+    case 'get': {
+      const neg = negotiate(ctx.req, []);
+      writeObject(ctx.res, neg, ctx.info, 200, scaleOf(await ctx.store.get(ctx.ri.namespace, ctx.ri.name)), { includeObject: 'Object' });
+      return;
+    }
+    case 'update': {
+      const type = requestBodyType(ctx.req, false);
+      const body = parseBody(await readRawBody(ctx.req), type);
+      await writeReplicas(ctx, () => body);
+      return;
+    }
+    case 'patch': {
+      const type = requestBodyType(ctx.req, true);
+      if (type === 'apply-patch') throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
+      const patch = parseBody(await readRawBody(ctx.req), 'json');
+      // Scale has no lists: a strategic merge patch behaves as a merge patch.
+      await writeReplicas(ctx, current => type === 'json-patch' ? applyJsonPatch(scaleOf(current), patch) : applyMergePatch(scaleOf(current), patch));
+      return;
+    }
+    default:
+      throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+  }
+}
