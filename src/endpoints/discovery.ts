@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import type { APIGroupInfo, Catalog } from '../api/catalog.js';
 import { errors } from '../api/errors.js';
+import { encodeProtobufObject, protobufMediaType } from '../api/protobuf/index.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import { parseAccept } from './negotiate.js';
 import { writeError } from './status-writer.js';
@@ -18,6 +19,13 @@ export interface DiscoveryOptions {
 }
 
 type AggregatedVersion = 'v2' | 'v2beta1';
+type DiscoveryFormat = 'json' | 'protobuf';
+
+/** Encodes on first use, then keeps the bytes. */
+function lazyProtobuf(obj: Record<string, unknown>): () => Buffer {
+  let bytes: Buffer | undefined;
+  return () => (bytes ??= encodeProtobufObject(obj));
+}
 
 const byName = <T>(name: (x: T) => string) => (a: T, b: T) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
 const gvString = (group: string, version: string) => (group ? `${group}/${version}` : version);
@@ -103,6 +111,7 @@ function groupDiscovery(catalog: Catalog, g: APIGroupInfo): object {
 class AggregatedDocument {
   readonly etag: string;
   private readonly bodies: Record<AggregatedVersion, string>;
+  private readonly protobuf: () => Buffer;
 
   constructor(items: object[]) {
     // Upstream hashes the JSON of the list without its type meta, whatever the media type.
@@ -110,9 +119,10 @@ class AggregatedDocument {
     this.etag = `"${hash}"`;
     const render = (v: AggregatedVersion) => JSON.stringify({ kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${v}`, metadata: {}, items });
     this.bodies = { v2: render('v2'), v2beta1: render('v2beta1') };
+    this.protobuf = lazyProtobuf({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items });
   }
 
-  send(req: Request, res: Response, version: AggregatedVersion): void {
+  send(req: Request, res: Response, version: AggregatedVersion, format: DiscoveryFormat): void {
     res.setHeader('ETag', this.etag);
     res.setHeader('Vary', 'Accept');
     res.setHeader('Cache-Control', 'public');
@@ -120,32 +130,63 @@ class AggregatedDocument {
       res.status(304).end();
       return;
     }
-    res.status(200)
-      .setHeader('Content-Type', `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`)
-      .end(this.bodies[version]);
+    const params = `g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`;
+    if (format === 'protobuf') {
+      res.status(200).setHeader('Content-Type', `${protobufMediaType};${params}`).end(this.protobuf());
+      return;
+    }
+    res.status(200).setHeader('Content-Type', `application/json;${params}`).end(this.bodies[version]);
   }
 }
 
 const jsonRanges = new Set(['application/json', 'application/*', '*/*']);
 
-/**
- * The aggregated discovery version the Accept header asks for first, or undefined for the legacy
- * document. Media types we cannot produce (protobuf) are skipped, as upstream skips unacceptable
- * clauses.
- */
-export function aggregatedVersionFor(accept: string | undefined): AggregatedVersion | undefined {
-  for (const r of parseAccept(accept)) {
-    if (r.q <= 0 || !jsonRanges.has(r.type)) continue;
-    const as = r.params['as'];
-    if (as === undefined) return undefined;
-    const v = r.params['v'];
-    if (as === 'APIGroupDiscoveryList' && r.params['g'] === 'apidiscovery.k8s.io' && (v === 'v2' || v === 'v2beta1')) return v;
-  }
-  return undefined;
+export interface DiscoveryChoice {
+  format: DiscoveryFormat;
+  /** The aggregated document's version; undefined for the legacy document. */
+  aggregated?: AggregatedVersion;
 }
 
-function sendJSON(res: Response, body: string): void {
-  res.status(200).setHeader('Content-Type', 'application/json').end(body);
+/**
+ * The first Accept clause (by q) we can answer: JSON or protobuf, legacy or aggregated. Clauses
+ * we cannot produce are skipped, as upstream skips unacceptable ones; none left means legacy
+ * JSON. Aggregated protobuf is v2 only (our schema has no v2beta1).
+ */
+export function negotiateDiscovery(accept: string | undefined, opts: { protobuf: boolean; aggregated: boolean }): DiscoveryChoice {
+  for (const r of parseAccept(accept)) {
+    if (r.q <= 0) continue;
+    const format: DiscoveryFormat | undefined = jsonRanges.has(r.type) ? 'json' : opts.protobuf && r.type === protobufMediaType ? 'protobuf' : undefined;
+    if (format === undefined) continue;
+    const as = r.params['as'];
+    if (as === undefined) return { format };
+    const v = r.params['v'];
+    if (!opts.aggregated || as !== 'APIGroupDiscoveryList' || r.params['g'] !== 'apidiscovery.k8s.io') continue;
+    if (v === 'v2' || (v === 'v2beta1' && format === 'json')) return { format, aggregated: v };
+  }
+  return { format: 'json' };
+}
+
+/** The aggregated discovery version a JSON-only client asks for first, or undefined for legacy. */
+export function aggregatedVersionFor(accept: string | undefined): AggregatedVersion | undefined {
+  return negotiateDiscovery(accept, { protobuf: false, aggregated: true }).aggregated;
+}
+
+/** A legacy document: its JSON text, and its protobuf form on demand. */
+interface LegacyDocument {
+  json: string;
+  protobuf: () => Buffer;
+}
+
+function legacyDocument(obj: Record<string, unknown>, protobufApiVersion: string): LegacyDocument {
+  return { json: JSON.stringify(obj), protobuf: lazyProtobuf({ ...obj, apiVersion: protobufApiVersion }) };
+}
+
+function sendLegacy(req: Request, res: Response, doc: LegacyDocument): void {
+  if (negotiateDiscovery(req.headers.accept, { protobuf: true, aggregated: false }).format === 'protobuf') {
+    res.status(200).setHeader('Content-Type', protobufMediaType).end(doc.protobuf());
+    return;
+  }
+  res.status(200).setHeader('Content-Type', 'application/json').end(doc.json);
 }
 
 /** host:port of the local end of the request's connection, as Go's net.JoinHostPort writes it. */
@@ -160,58 +201,59 @@ export function discoveryRouter(catalog: Catalog, opts: DiscoveryOptions = {}): 
   const core = groups.find(g => g.name === '');
   const apiGroups = groups.filter(g => g.name !== '');
 
-  const apiVersions = (address: string) => JSON.stringify({
+  // Upstream's /api and /api/v1 JSON has no apiVersion; the protobuf envelope names v1.
+  const apiVersions = (address: string) => legacyDocument({
     kind: 'APIVersions',
     versions: core?.versions ?? [],
     serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: address }],
-  });
+  }, 'v1');
   const fixedAPIVersions = opts.serverAddress !== undefined ? apiVersions(opts.serverAddress) : undefined;
 
-  // Upstream's /api/v1 list has no apiVersion; the /apis/<group>/<version> lists do.
-  const coreLists = new Map<string, string>();
+  const coreLists = new Map<string, LegacyDocument>();
   for (const v of core?.versions ?? []) {
-    coreLists.set(v, JSON.stringify({ kind: 'APIResourceList', groupVersion: v, resources: apiResources(catalog.resourcesFor('', v)) }));
+    coreLists.set(v, legacyDocument({ kind: 'APIResourceList', groupVersion: v, resources: apiResources(catalog.resourcesFor('', v)) }, 'v1'));
   }
-  const groupList = JSON.stringify({ kind: 'APIGroupList', apiVersion: 'v1', groups: apiGroups.map(groupVersionRefs) });
-  const groupDocs = new Map<string, string>();
-  const groupLists = new Map<string, string>();
+  const groupList = legacyDocument({ kind: 'APIGroupList', apiVersion: 'v1', groups: apiGroups.map(groupVersionRefs) }, 'v1');
+  const groupDocs = new Map<string, LegacyDocument>();
+  const groupLists = new Map<string, LegacyDocument>();
   for (const g of apiGroups) {
-    groupDocs.set(g.name, JSON.stringify({ kind: 'APIGroup', apiVersion: 'v1', ...groupVersionRefs(g) }));
+    groupDocs.set(g.name, legacyDocument({ kind: 'APIGroup', apiVersion: 'v1', ...groupVersionRefs(g) }, 'v1'));
     for (const v of g.versions) {
       const gv = gvString(g.name, v);
-      groupLists.set(gv, JSON.stringify({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources: apiResources(catalog.resourcesFor(g.name, v)) }));
+      groupLists.set(gv, legacyDocument({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources: apiResources(catalog.resourcesFor(g.name, v)) }, 'v1'));
     }
   }
   const aggregatedCore = new AggregatedDocument(core ? [groupDiscovery(catalog, core)] : []);
   const aggregatedGroups = new AggregatedDocument(apiGroups.map(g => groupDiscovery(catalog, g)));
 
   const router = Router();
+  const allFormats = { protobuf: true, aggregated: true };
   router.get('/api', (req, res) => {
-    const v = aggregatedVersionFor(req.headers.accept);
-    if (v) return aggregatedCore.send(req, res, v);
+    const c = negotiateDiscovery(req.headers.accept, allFormats);
+    if (c.aggregated) return aggregatedCore.send(req, res, c.aggregated, c.format);
     res.setHeader('Vary', 'Accept');
-    sendJSON(res, fixedAPIVersions ?? apiVersions(localAddress(req)));
+    sendLegacy(req, res, fixedAPIVersions ?? apiVersions(localAddress(req)));
   });
   router.get('/apis', (req, res) => {
-    const v = aggregatedVersionFor(req.headers.accept);
-    if (v) return aggregatedGroups.send(req, res, v);
+    const c = negotiateDiscovery(req.headers.accept, allFormats);
+    if (c.aggregated) return aggregatedGroups.send(req, res, c.aggregated, c.format);
     res.setHeader('Vary', 'Accept');
-    sendJSON(res, groupList);
+    sendLegacy(req, res, groupList);
   });
   router.get('/api/:version', (req, res) => {
     const body = coreLists.get(req.params.version);
     if (body === undefined) return writeError(res, errors.notFoundPath());
-    sendJSON(res, body);
+    sendLegacy(req, res, body);
   });
   router.get('/apis/:group', (req, res) => {
     const body = groupDocs.get(req.params.group);
     if (body === undefined) return writeError(res, errors.notFoundPath());
-    sendJSON(res, body);
+    sendLegacy(req, res, body);
   });
   router.get('/apis/:group/:version', (req, res) => {
     const body = groupLists.get(`${req.params.group}/${req.params.version}`);
     if (body === undefined) return writeError(res, errors.notFoundPath());
-    sendJSON(res, body);
+    sendLegacy(req, res, body);
   });
   return router;
 }
