@@ -238,6 +238,12 @@ export class Store {
       // The status subresource changes status only (upstream's status strategies).
       next = clone(current);
       next['status'] = desired['status'];
+    } else if (subresource === 'binding') {
+      // pods/binding sets spec.nodeName (and may add annotations): upstream's assignPod
+      // writes it without the pod update validation that otherwise freezes the spec.
+      next = clone(current);
+      next['spec'] = { ...((current['spec'] ?? {}) as Record<string, unknown>), nodeName: ((desired['spec'] ?? {}) as { nodeName?: unknown }).nodeName };
+      if (desired.metadata.annotations) next.metadata.annotations = desired.metadata.annotations;
     } else if (subresource === 'finalize') {
       // namespaces/finalize changes spec.finalizers only.
       next = clone(current);
@@ -279,7 +285,7 @@ export class Store {
     applyDefaults(this.info, next, current);
     opts.recordWrite?.(current, next);
     await this.admission.update(this.info, next, current, opts);
-    assertValid(this.info, next, validateUpdate(this.info, next, current));
+    if (subresource !== 'binding') assertValid(this.info, next, validateUpdate(this.info, next, current));
     const cur = clone(current);
     delete cur.metadata.resourceVersion;
     return deepEqual(next, cur) ? current : next;

@@ -30,6 +30,7 @@ import { metricsContentType, metricsText } from '../observability/metrics.js';
 import { healthRouter, type HealthChecks } from './healthz.js';
 import type { Stores } from './stores.js';
 import { versionHandler } from './version.js';
+import { podSubresourceHandlers } from '../endpoints/handlers/pod-binding.js';
 
 export interface AppDeps {
   catalog: Catalog;
@@ -94,7 +95,7 @@ export function buildApp(deps: AppDeps): Express {
     catalog: deps.catalog,
     storeFor: info => deps.stores.storeFor(info),
     minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds,
-    virtual: { ...accessReviewHandlers(deps.authorization), ...authenticationResources(deps.authentication, deps.getObject) },
+    virtual: { ...accessReviewHandlers(deps.authorization), ...authenticationResources(deps.authentication, deps.getObject), ...podSubresourceHandlers(deps.stores) },
   }));
   app.use((_req: Request, res: Response) => writeError(res, errors.notFoundPath()));
   if (deps.auditor) app.use(auditPanic);

@@ -1,0 +1,51 @@
+// pods/binding and pods/eviction (with a PodDisruptionBudget) on the real server.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+let s: TestServer;
+const json = { 'Content-Type': 'application/json' };
+before(async () => { s = await startTestServer(); });
+after(async () => { await s?.stop(); });
+
+const pod = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'guarded' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+
+describe('pod subresources', () => {
+  it('binds a pod to a node once', async () => {
+    assert.equal((await s.http('POST', '/api/v1/namespaces/default/pods', { body: pod('b1'), headers: json })).status, 201);
+    const bind = (node: string) => s.http('POST', '/api/v1/namespaces/default/pods/b1/binding', { body: JSON.stringify({ apiVersion: 'v1', kind: 'Binding', metadata: { name: 'b1' }, target: { kind: 'Node', name: node } }), headers: json });
+    const first = await bind('node-a');
+    assert.equal(first.status, 201, first.body);
+    const got = (await s.http('GET', '/api/v1/namespaces/default/pods/b1')).json<{ spec: { nodeName: string }; status: { conditions: { type: string; status: string }[] } }>();
+    assert.equal(got.spec.nodeName, 'node-a');
+    assert.ok(got.status.conditions.some(c => c.type === 'PodScheduled' && c.status === 'True'));
+    const again = await bind('node-b');
+    assert.equal(again.status, 409);
+    assert.match(again.json<{ message: string }>().message, /already assigned to node "node-a"/);
+  });
+
+  it('refuses an eviction a PodDisruptionBudget forbids with 429, and allows one it permits', async () => {
+    assert.equal((await s.http('POST', '/api/v1/namespaces/default/pods', { body: pod('e1'), headers: json })).status, 201);
+    const pdb = await s.http('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', { body: JSON.stringify({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'guard' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'guarded' } } } }), headers: json });
+    assert.equal(pdb.status, 201, pdb.body);
+    const evict = () => s.http('POST', '/api/v1/namespaces/default/pods/e1/eviction', { body: JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'e1' } }), headers: json });
+    const refused = await evict();
+    assert.equal(refused.status, 429, refused.body);
+    assert.equal(refused.json<{ reason: string }>().reason, 'TooManyRequests');
+    // What the disruption controller would publish: one disruption allowed.
+    const st = await s.http('PATCH', '/apis/policy/v1/namespaces/default/poddisruptionbudgets/guard/status', { body: JSON.stringify({ status: { observedGeneration: 1, disruptionsAllowed: 1, currentHealthy: 2, desiredHealthy: 1, expectedPods: 2 } }), headers: { 'Content-Type': 'application/merge-patch+json' } });
+    assert.equal(st.status, 200, st.body);
+    const allowed = await evict();
+    assert.equal(allowed.status, 201, allowed.body);
+    assert.equal((await s.http('GET', '/api/v1/namespaces/default/pods/e1')).status, 404);
+    const after = (await s.http('GET', '/apis/policy/v1/namespaces/default/poddisruptionbudgets/guard')).json<{ status: { disruptionsAllowed: number; disruptedPods: Record<string, string> } }>();
+    assert.equal(after.status.disruptionsAllowed, 0);
+    assert.ok(after.status.disruptedPods['e1']);
+  });
+
+  it('evicts freely when no budget covers the pod', async () => {
+    await s.http('POST', '/api/v1/namespaces/default/pods', { body: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'free' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } }), headers: json });
+    const r = await s.http('POST', '/api/v1/namespaces/default/pods/free/eviction', { body: JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'free' } }), headers: json });
+    assert.equal(r.status, 201, r.body);
+  });
+});
