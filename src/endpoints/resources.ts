@@ -49,7 +49,7 @@ export function resourceHandler(deps: ResourceRouterDeps) {
       if (ri.subresource) {
         const sub = info.subresources.find(s => s.name === ri.subresource);
         if (!sub || ri.parts.length > 0) throw errors.notFoundPath();
-        const served = sub.name === 'status' || sub.name === 'scale' ? ['get', 'update', 'patch'] : sub.name === 'finalize' ? ['update'] : virtual ? ['create'] : [];
+        const served = ['status', 'scale', 'approval', 'ephemeralcontainers'].includes(sub.name) ? ['get', 'update', 'patch'] : sub.name === 'finalize' ? ['update'] : virtual ? ['create'] : [];
         if (!sub.verbs.includes(verb) || !served.includes(verb)) {
           throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
         }

@@ -238,6 +238,25 @@ export class Store {
       // The status subresource changes status only (upstream's status strategies).
       next = clone(current);
       next['status'] = desired['status'];
+    } else if (subresource === 'approval') {
+      // certificatesigningrequests/approval changes status.conditions only.
+      next = clone(current);
+      const conditions = ((desired['status'] ?? {}) as { conditions?: unknown }).conditions;
+      next['status'] = { ...((current['status'] ?? {}) as Record<string, unknown>), conditions };
+    } else if (subresource === 'ephemeralcontainers') {
+      // pods/ephemeralcontainers changes spec.ephemeralContainers only.
+      next = clone(current);
+      type Named = { name?: string };
+      const wanted = (((desired['spec'] ?? {}) as { ephemeralContainers?: Named[] }).ephemeralContainers ?? []);
+      const existing = (((current['spec'] ?? {}) as { ephemeralContainers?: Named[] }).ephemeralContainers ?? []);
+      // Ephemeral containers can be added, never changed or removed (upstream's update validation).
+      for (const old of existing) {
+        const kept = wanted.find(c => c.name === old.name);
+        if (!kept || !deepEqual(kept, old)) {
+          throw errors.invalid(this.info.group, this.info.kind, name, [{ reason: 'FieldValueForbidden', field: 'spec.ephemeralContainers', message: `Forbidden: existing ephemeral containers "${old.name ?? ''}" may not be changed` }]);
+        }
+      }
+      next['spec'] = { ...((current['spec'] ?? {}) as Record<string, unknown>), ephemeralContainers: wanted };
     } else if (subresource === 'binding') {
       // pods/binding sets spec.nodeName (and may add annotations): upstream's assignPod
       // writes it without the pod update validation that otherwise freezes the spec.
@@ -285,7 +304,7 @@ export class Store {
     applyDefaults(this.info, next, current);
     opts.recordWrite?.(current, next);
     await this.admission.update(this.info, next, current, opts);
-    if (subresource !== 'binding') assertValid(this.info, next, validateUpdate(this.info, next, current));
+    if (subresource !== 'binding' && subresource !== 'ephemeralcontainers') assertValid(this.info, next, validateUpdate(this.info, next, current));
     const cur = clone(current);
     delete cur.metadata.resourceVersion;
     return deepEqual(next, cur) ? current : next;

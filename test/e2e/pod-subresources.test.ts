@@ -49,3 +49,36 @@ describe('pod subresources', () => {
     assert.equal(r.status, 201, r.body);
   });
 });
+
+describe('other subresources', () => {
+  it('adds ephemeral containers but refuses changing them', async () => {
+    assert.equal((await s.http('POST', '/api/v1/namespaces/default/pods', { body: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'dbg' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } }), headers: json })).status, 201);
+    const add = await s.http('PATCH', '/api/v1/namespaces/default/pods/dbg/ephemeralcontainers', {
+      body: JSON.stringify({ spec: { ephemeralContainers: [{ name: 'debugger', image: 'busybox', targetContainerName: 'c' }] } }),
+      headers: { 'Content-Type': 'application/strategic-merge-patch+json' },
+    });
+    assert.equal(add.status, 200, add.body);
+    const p = add.json<{ spec: { ephemeralContainers: { name: string }[]; containers: unknown[] } }>();
+    assert.deepEqual(p.spec.ephemeralContainers.map(c => c.name), ['debugger']);
+    const change = await s.http('PATCH', '/api/v1/namespaces/default/pods/dbg/ephemeralcontainers', {
+      body: JSON.stringify([{ op: 'replace', path: '/spec/ephemeralContainers/0/image', value: 'alpine' }]),
+      headers: { 'Content-Type': 'application/json-patch+json' },
+    });
+    assert.equal(change.status, 422, change.body);
+  });
+
+  it('approves a CertificateSigningRequest through /approval only', async () => {
+    const csr = { apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: 'csr1' }, spec: { request: Buffer.from('-----BEGIN CERTIFICATE REQUEST-----\nMIIBPTCB5AIBADBCMQswCQYDVQQGEwJYWDEVMBMGA1UEBwwMRGVmYXVsdCBDaXR5\n-----END CERTIFICATE REQUEST-----\n').toString('base64'), signerName: 'example.com/signer', usages: ['client auth'] } };
+    const created = await s.http('POST', '/apis/certificates.k8s.io/v1/certificatesigningrequests', { body: JSON.stringify(csr), headers: json });
+    assert.equal(created.status, 201, created.body);
+    const cur = created.json<Record<string, unknown>>();
+    const approved = await s.http('PUT', '/apis/certificates.k8s.io/v1/certificatesigningrequests/csr1/approval', {
+      body: JSON.stringify({ ...cur, status: { conditions: [{ type: 'Approved', status: 'True', reason: 'Test', message: 'ok' }] }, spec: { ...(cur['spec'] as object), signerName: 'changed.example.com/x' } }),
+      headers: json,
+    });
+    assert.equal(approved.status, 200, approved.body);
+    const after = approved.json<{ spec: { signerName: string }; status: { conditions: { type: string }[] } }>();
+    assert.equal(after.status.conditions[0]!.type, 'Approved');
+    assert.equal(after.spec.signerName, 'example.com/signer');
+  });
+});
