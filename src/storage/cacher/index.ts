@@ -195,12 +195,12 @@ export class Cacher implements Storage {
 
   private async openWatch(cache: WatchCache, key: string, opts: WatchOptions, from: bigint): Promise<Watcher> {
     if (!(await cache.waitReady(this.readyTimeoutMs))) return this.inner.watch(key, opts);
+    // etcd compacted past the start: answer as etcd would (410) rather than replay what it no
+    // longer has. Checked for every start revision, since the cache may not have caught up yet.
+    if (from > 0n && (await this.compactedAt(cache.root, from))) return this.inner.watch(key, opts);
     if (from > 0n && from < cache.changeRevision) {
-      const tooOld = from < cache.events.oldestStart();
-      // History before a lazily created cache's first list is etcd's to replay (or refuse with 410).
-      if (tooOld && !cache.events.wasEvicted) return this.inner.watch(key, opts);
-      // etcd compacted past the start: answer as etcd would rather than replay what it no longer has.
-      if (!tooOld && (await this.compactedAt(cache.root, from))) return this.inner.watch(key, opts);
+      // History before a lazily created cache's first list is etcd's to replay.
+      if (from < cache.events.oldestStart() && !cache.events.wasEvicted) return this.inner.watch(key, opts);
       if (!cache.isReady) return this.inner.watch(key, opts);
     }
     return cache.watch(key, opts, from);
