@@ -30,6 +30,10 @@ export interface TestServer {
   /** An HTTPS request as the admin user (client cert) unless `anonymous` is set or another `clientCert` is given. */
   http(method: string, path: string, opts?: { body?: string | Buffer; headers?: Record<string, string>; anonymous?: boolean; clientCert?: { cert: string; key: string } }): Promise<HttpResult>;
   logs(): string;
+  /** Sends a signal to the server process (e.g. SIGTERM to test graceful shutdown). */
+  signal(sig: NodeJS.Signals): void;
+  /** Resolves with the exit code once the server process has exited. */
+  exited(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -152,6 +156,8 @@ export async function startTestServer(extraFlags: string[] = [], opts: TestServe
 
   return {
     url, port, etcd, pki, kubeconfig, kubectl, http, logs,
+    signal: sig => { proc.kill(sig); },
+    exited: () => proc.exitCode !== null ? Promise.resolve(proc.exitCode) : new Promise(r => proc.once('exit', code => r(code))),
     async stop() {
       if (proc.exitCode === null) {
         proc.kill('SIGTERM');
