@@ -5,6 +5,8 @@
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import { metrics } from '../observability/metrics.js';
 import { isLongRunning } from './timeout.js';
+import { errors } from '../api/errors.js';
+import { writeError } from '../endpoints/status-writer.js';
 
 const readOnlyVerbs = new Set(['get', 'list', 'watch']);
 const tooManyRequestsMessage = 'Too many requests, please try again later.';
@@ -54,11 +56,12 @@ export interface MaxInFlight {
 }
 
 /** Plain text, as upstream's tooManyRequests writes it with http.Error. */
+/**
+ * Upstream writes this 429 as plain text; we answer with a TooManyRequests Status (same code,
+ * message and Retry-After) so every error body is a Status, which clients decode either way.
+ */
 function writeTooManyRequests(res: Response): void {
-  res.setHeader('Retry-After', '1');
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.status(429).end(`${tooManyRequestsMessage}\n`);
+  writeError(res, errors.tooManyRequests(tooManyRequestsMessage, 1));
 }
 
 export function createMaxInFlight(opts: MaxInFlightOptions = {}): MaxInFlight {

@@ -160,9 +160,12 @@ test('max in flight: 429 past the read-only limit, mutating and long-running apa
     const rejected = await fetch(`${s.url}/api/v1/namespaces/a/pods/p`);
     assert.equal(rejected.status, 429);
     assert.equal(rejected.headers.get('retry-after'), '1');
-    assert.equal(rejected.headers.get('content-type'), 'text/plain; charset=utf-8');
-    assert.equal(rejected.headers.get('x-content-type-options'), 'nosniff');
-    assert.equal(await rejected.text(), 'Too many requests, please try again later.\n');
+    const status = await rejected.json() as { kind: string; reason: string; message: string; code: number; details: { retryAfterSeconds: number } };
+    assert.equal(status.kind, 'Status');
+    assert.equal(status.reason, 'TooManyRequests');
+    assert.equal(status.code, 429);
+    assert.equal(status.message, 'Too many requests, please try again later.');
+    assert.equal(status.details.retryAfterSeconds, 1);
     assert.equal((await fetch(`${s.url}/api/v1/namespaces/a/configmaps`, { method: 'POST', body: '{}' })).status, 200);
     assert.equal((await fetch(`${s.url}/api/v1/pods?watch=1`)).status, 200);
     limiter.publish();
