@@ -82,3 +82,29 @@ describe('other subresources', () => {
     assert.equal(after.spec.signerName, 'example.com/signer');
   });
 });
+
+describe('kubectl drain', () => {
+  it('is refused by a PodDisruptionBudget and succeeds without one', async () => {
+    const node = await s.http('POST', '/api/v1/nodes', { body: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-d' } }), headers: json });
+    assert.equal(node.status, 201, node.body);
+    await s.kubectl(['create', 'namespace', 'drain']);
+    for (const name of ['d1', 'd2']) {
+      const p = await s.http('POST', '/api/v1/namespaces/drain/pods', { body: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } }, spec: { nodeName: 'node-d', containers: [{ name: 'c', image: 'nginx' }] } }), headers: json });
+      assert.equal(p.status, 201, p.body);
+    }
+    // A budget that allows no disruption of d1 (as the disruption controller would report it).
+    await s.http('POST', '/apis/policy/v1/namespaces/drain/poddisruptionbudgets', { body: JSON.stringify({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'keep-d1' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'd1' } } } }), headers: json });
+    await s.http('PATCH', '/apis/policy/v1/namespaces/drain/poddisruptionbudgets/keep-d1/status', { body: JSON.stringify({ status: { observedGeneration: 1, disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1 } }), headers: { 'Content-Type': 'application/merge-patch+json' } });
+    const refused = await s.kubectl(['drain', 'node-d', '--force', '--grace-period=0', '--timeout=4s'], { timeoutMs: 30_000 });
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stdout + refused.stderr, /disruption budget/);
+    assert.equal((await s.http('GET', '/api/v1/namespaces/drain/pods/d2')).status, 404, 'd2 was evicted');
+    assert.equal((await s.http('GET', '/api/v1/namespaces/drain/pods/d1')).status, 200, 'd1 is kept by its budget');
+    await s.http('DELETE', '/apis/policy/v1/namespaces/drain/poddisruptionbudgets/keep-d1');
+    const drained = await s.kubectl(['drain', 'node-d', '--force', '--grace-period=0', '--timeout=20s'], { timeoutMs: 40_000 });
+    assert.equal(drained.code, 0, drained.stderr);
+    assert.equal((await s.http('GET', '/api/v1/namespaces/drain/pods/d1')).status, 404);
+    const cordoned = (await s.http('GET', '/api/v1/nodes/node-d')).json<{ spec: { unschedulable?: boolean } }>();
+    assert.equal(cordoned.spec.unschedulable, true);
+  });
+});

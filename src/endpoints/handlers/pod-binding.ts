@@ -75,7 +75,10 @@ function evictionHandler(stores: Stores) {
       if (matching.length > 1) throw errors.internal('This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
       if (matching.length === 1) await consumeDisruption(matching[0]!, pod, pdbs, dryRun);
     }
-    await ctx.store.delete(ctx.ri.namespace, ctx.ri.name, { dryRun });
+    // The Eviction's deleteOptions apply to the pod's deletion (kubectl drain --grace-period).
+    const opts = isObject(eviction['deleteOptions']) ? eviction['deleteOptions'] : {};
+    const grace = typeof opts['gracePeriodSeconds'] === 'number' ? opts['gracePeriodSeconds'] : undefined;
+    await ctx.store.delete(ctx.ri.namespace, ctx.ri.name, { dryRun, ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) });
     created(ctx);
   };
 }
