@@ -495,6 +495,9 @@ export function validateOptions(o: Options): string[] {
   validateGeneric(o, errs);
   validateEtcd(o, errs);
   validateAPIPriorityAndFairness(o, errs);
+  const reconciler = o.raw.string('endpoint-reconciler-type');
+  // Upstream exits at start with this message for an unknown reconciler.
+  if (!['master-count', 'lease', 'none'].includes(reconciler)) errs.push(`Reconciler not implemented: ${reconciler}`);
   if (o.securePort < 1 || o.securePort > 65535) {
     errs.push(`--secure-port ${o.securePort} must be between 1 and 65535, inclusive. It cannot be turned off with 0`);
   }

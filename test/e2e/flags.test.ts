@@ -38,6 +38,12 @@ describe('flags', () => {
     assert.match(r.stderr, /--etcd-servers must be specified/);
   });
 
+  it('refuses an unknown --endpoint-reconciler-type as upstream does', async () => {
+    const r = await run(['--etcd-servers=https://localhost:1', '--endpoint-reconciler-type=bogus']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Reconciler not implemented: bogus/);
+  });
+
   it('prints grouped help and the version', async () => {
     const help = await run(['--help']);
     assert.equal(help.code, 0);
