@@ -41,7 +41,7 @@ function signedBy(child: X509Certificate, parent: X509Certificate): boolean {
 }
 
 /** Verifies the leaf through the peer's intermediates up to a certificate in `roots`. */
-export function verifyPeerCertificate(socket: TLSSocket, roots: X509Certificate[]): CertCheck {
+export function verifyPeerCertificate(socket: TLSSocket, roots: readonly X509Certificate[]): CertCheck {
   const chain = chainOf(socket);
   const leaf = chain[0];
   if (!leaf) return { kind: 'none' };

@@ -2,13 +2,13 @@
 // --requestheader-client-ca-file, whose CN is in --requestheader-allowed-names when that is set,
 // makes the configured identity headers authoritative. The headers are removed once used.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { invalid, none, type AuthnResult } from './authenticator.js';
+import type { CABundle } from './ca-bundle.js';
 import { subjectValues, verifyPeerCertificate } from './client-cert.js';
 
 export interface RequestHeaderConfig {
-  roots: X509Certificate[];
+  ca: CABundle;
   allowedNames: string[];
   usernameHeaders: string[];
   groupHeaders: string[];
@@ -58,7 +58,7 @@ function clearIdentityHeaders(headers: IncomingHttpHeaders, cfg: RequestHeaderCo
 }
 
 export function authenticateRequestHeader(socket: TLSSocket, headers: IncomingHttpHeaders, cfg: RequestHeaderConfig): AuthnResult {
-  const check = verifyPeerCertificate(socket, cfg.roots);
+  const check = verifyPeerCertificate(socket, cfg.ca.roots);
   if (check.kind === 'none') return none;
   if (check.kind === 'invalid') return invalid(`verifying certificate failed: ${check.reason}`);
   if (cfg.allowedNames.length > 0) {

@@ -1,11 +1,11 @@
-// Builds the authenticators from the authentication flags: reads CA bundles, the token file and
-// service-account keys once at start-up, as upstream does.
-import type { KeyObject, X509Certificate } from 'node:crypto';
+// Builds the authenticators from the authentication flags: reads the token file and
+// service-account keys once at start-up, as upstream does; CA bundles are reloadable.
+import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { log } from '../observability/logger.js';
 import type { TokenAuthenticator } from './authenticator.js';
 import { bootstrapTokenAuthenticator } from './bootstrap-token.js';
-import { parseCABundle } from './client-cert.js';
+import { CABundle } from './ca-bundle.js';
 import type { ObjectGetter } from './object-getter.js';
 import type { RequestHeaderConfig } from './request-header.js';
 import { ServiceAccountTokenIssuer } from './service-account-issuer.js';
@@ -42,7 +42,8 @@ export interface IssuerDiscovery {
 
 export interface Authentication {
   requestHeader?: RequestHeaderConfig;
-  clientCertRoots?: X509Certificate[];
+  /** --client-ca-file, for x509 client certificates. */
+  clientCA?: CABundle;
   /** Bearer-token authenticators in upstream's order (token file, service accounts, bootstrap tokens). */
   tokenAuthenticators: TokenAuthenticator[];
   /** The same authenticators as one union, for TokenReview. */
@@ -54,8 +55,8 @@ export interface Authentication {
   maxTokenExpirationSeconds: number;
   /** Present when the first issuer is an https URL (OIDC discovery documents). */
   discovery?: IssuerDiscovery;
-  /** PEM bundles the TLS listener must ask client certificates for. */
-  listenerClientCAs: string[];
+  /** Every CA bundle the TLS listener must ask client certificates for (current content via `pem`). */
+  listenerClientCAs: CABundle[];
 }
 
 export interface AuthenticationInputs {
@@ -86,25 +87,21 @@ function discoveryFor(issuer: string | undefined, jwksUri: string | undefined, e
 
 export async function buildAuthentication(inp: AuthenticationInputs): Promise<Authentication> {
   const f = inp.flags;
-  const listenerClientCAs: string[] = [];
-  let clientCertRoots: X509Certificate[] | undefined;
-  if (inp.clientCaFile) {
-    const pem = await readFile(inp.clientCaFile, 'utf8');
-    clientCertRoots = parseCABundle(pem);
-    listenerClientCAs.push(pem);
-  }
+  const listenerClientCAs: CABundle[] = [];
+  const clientCA = inp.clientCaFile ? await CABundle.load(inp.clientCaFile) : undefined;
+  if (clientCA) listenerClientCAs.push(clientCA);
   let requestHeader: RequestHeaderConfig | undefined;
   if (f.requestheaderClientCaFile) {
-    const pem = await readFile(f.requestheaderClientCaFile, 'utf8');
+    const ca = await CABundle.load(f.requestheaderClientCaFile);
     requestHeader = {
-      roots: parseCABundle(pem),
+      ca,
       allowedNames: f.requestheaderAllowedNames ?? [],
       usernameHeaders: f.requestheaderUsernameHeaders ?? [],
       groupHeaders: f.requestheaderGroupHeaders ?? [],
       extraHeaderPrefixes: f.requestheaderExtraHeadersPrefix ?? [],
       uidHeaders: f.requestheaderUidHeaders ?? [],
     };
-    listenerClientCAs.push(pem);
+    listenerClientCAs.push(ca);
   }
 
   const issuers = f.serviceAccountIssuers ?? [];
@@ -130,7 +127,7 @@ export async function buildAuthentication(inp: AuthenticationInputs): Promise<Au
 
   return {
     ...(requestHeader ? { requestHeader } : {}),
-    ...(clientCertRoots ? { clientCertRoots } : {}),
+    ...(clientCA ? { clientCA } : {}),
     tokenAuthenticators: entries.map(e => e.authenticator),
     tokens: new TokenUnion(entries, apiAudiences),
     anonymous: inp.anonymous,

@@ -6,6 +6,7 @@ import { isStorageError } from '../storage/errors.js';
 import { log, setVerbosity } from '../observability/logger.js';
 import { buildOptions, optionWarnings, setButNotImplemented, usage, validateOptions, type Options } from '../options/options.js';
 import { FlagError, parseFlags } from '../options/parse.js';
+import { tlsCipherSuites, tlsMinVersion } from '../options/tls-flags.js';
 import { startServer, type ServerConfig } from '../server/run.js';
 import type { EndpointReconcilerType } from '../server/core-services.js';
 import type { AuthenticationFlags } from '../authn/setup.js';
@@ -105,6 +106,12 @@ function toServerConfig(o: Options): ServerConfig {
   set('advertiseAddress', optional(o.advertiseAddress));
   set('tlsCertFile', optional(o.tlsCertFile));
   set('tlsPrivateKeyFile', optional(o.tlsPrivateKeyFile));
+  cfg.tlsMinVersion = tlsMinVersion(o.raw.string('tls-min-version'));
+  const suites = tlsCipherSuites(o.raw.strings('tls-cipher-suites'));
+  for (const name of suites.insecure) log.warn(`Use of insecure cipher '${name}' detected.`);
+  for (const name of suites.unavailable) log.warn(`Cipher suite ${name} is not available in this runtime's TLS library; it is ignored`);
+  set('tlsCiphers', suites.ciphers);
+  cfg.tlsSniCertKeys = o.raw.namedCertKeys('tls-sni-cert-key').map(k => ({ certFile: k.certFile, keyFile: k.keyFile, names: [...k.names] }));
   set('clientCaFile', optional(o.clientCaFile));
   set('etcdCafile', optional(o.etcdCafile));
   set('etcdCertfile', optional(o.etcdCertfile));
@@ -114,6 +121,7 @@ function toServerConfig(o: Options): ServerConfig {
 
 async function main(argv: string[]): Promise<number> {
   let options: Options;
+  let config: ServerConfig;
   try {
     const parsed = parseFlags(argv);
     options = buildOptions(parsed);
@@ -134,6 +142,7 @@ async function main(argv: string[]): Promise<number> {
     }
     for (const name of setButNotImplemented(parsed)) log.warn(`Flag --${name} is accepted but not implemented yet; it has no effect`);
     for (const w of optionWarnings(options)) log.warn(w);
+    config = toServerConfig(options);
   } catch (e) {
     if (e instanceof FlagError) {
       process.stderr.write(`Error: ${e.message}\n`);
@@ -142,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
 
-  const server = await startServer(toServerConfig(options));
+  const server = await startServer(config);
   await new Promise<void>(resolve => {
     const onSignal = (sig: string) => {
       log.info('Received shutdown signal', { signal: sig });

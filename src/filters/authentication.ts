@@ -75,9 +75,9 @@ export function authenticationFilter(authn: Authentication) {
     passport.use('requestheader', resultStrategy(req => authenticateRequestHeader(req.socket as TLSSocket, req.headers, requestHeader)));
     names.push('requestheader');
   }
-  const roots = authn.clientCertRoots;
-  if (roots) {
-    passport.use('x509', resultStrategy(req => authenticateClientCert(req.socket as TLSSocket, roots)));
+  const clientCA = authn.clientCA;
+  if (clientCA) {
+    passport.use('x509', resultStrategy(req => authenticateClientCert(req.socket as TLSSocket, clientCA)));
     names.push('x509');
   }
   for (const t of authn.tokenAuthenticators) {

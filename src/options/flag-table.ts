@@ -120,7 +120,7 @@ export const FLAGS: readonly FlagSpec[] = [
     { name: 'shutdown-send-retry-after', type: 'bool', description: 'While draining on shutdown, answer new requests with 429 and Retry-After.' },
     { name: 'shutdown-watch-termination-grace-period', type: 'duration', description: 'Longest wait for open watches to end during graceful shutdown.' },
     { name: 'storage-initialization-timeout', type: 'duration', default: '1m0s', description: 'Longest wait for storage to initialize before the server reports ready.' },
-    { name: 'strict-transport-security-directives', type: 'strings', description: 'HSTS directives, e.g. max-age=31536000,includeSubDomains,preload; empty sends no HSTS header.' },
+    { name: 'strict-transport-security-directives', type: 'strings', implemented: true, description: 'HSTS directives, e.g. max-age=31536000,includeSubDomains,preload; empty sends no HSTS header.' },
   ]),
   ...section('Etcd', [
     { name: 'default-watch-cache-size', type: 'int', default: '100', implemented: true, hidden: true, deprecated: 'watch caches are sized automatically and this flag will be removed in a future version', description: 'Watch cache size for resources without an explicit size; 0 disables those caches.' },
@@ -154,10 +154,10 @@ export const FLAGS: readonly FlagSpec[] = [
     { name: 'permit-port-sharing', type: 'bool', description: 'Bind with SO_REUSEPORT so several processes share the port.' },
     { name: 'secure-port', type: 'int', default: '6443', implemented: true, description: 'HTTPS port (authenticated and authorized); cannot be 0.' },
     { name: 'tls-cert-file', type: 'string', implemented: true, description: 'Serving certificate (followed by any intermediates).' },
-    { name: 'tls-cipher-suites', type: 'strings', description: 'Allowed TLS cipher suites (Go names); empty uses the defaults.' },
-    { name: 'tls-min-version', type: 'string', description: 'Lowest TLS version accepted, e.g. VersionTLS12.' },
+    { name: 'tls-cipher-suites', type: 'strings', implemented: true, description: 'Allowed TLS cipher suites (Go names); empty uses the defaults.' },
+    { name: 'tls-min-version', type: 'string', implemented: true, description: 'Lowest TLS version accepted, e.g. VersionTLS12.' },
     { name: 'tls-private-key-file', type: 'string', implemented: true, description: 'Private key of --tls-cert-file.' },
-    { name: 'tls-sni-cert-key', type: 'namedCertKey', description: 'cert,key[:name,...] pair served by SNI; may be repeated.' },
+    { name: 'tls-sni-cert-key', type: 'namedCertKey', implemented: true, description: 'cert,key[:name,...] pair served by SNI; may be repeated.' },
   ]),
   ...section('Auditing', [
     ...auditBatchAndTruncate('log'),

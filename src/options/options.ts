@@ -6,6 +6,7 @@ import { ADMISSION_PLUGINS, DEFAULT_ENABLED_ADMISSION_PLUGINS } from './admissio
 import { bitsOf, cappedRangeSize, DEFAULT_SERVICE_IP_CIDR, indexedIP, isIPv4Cidr, parseCidrSloppy, type Cidr } from './cidr.js';
 import { FLAGS_BY_NAME } from './flag-table.js';
 import type { ParsedFlags } from './parse.js';
+import { tlsCipherSuites, tlsMinVersion } from './tls-flags.js';
 import { isIPv4 } from 'node:net';
 
 export { usage } from './usage.js';
@@ -490,6 +491,17 @@ function validateServiceNodePort(o: Options, errs: string[]): void {
 }
 
 /** Upstream's option validation; each message is one problem, worded as upstream words it. */
+// Upstream fails these while building the serving config, with cliflag's messages.
+function validateTLS(o: Options, errs: string[]): void {
+  for (const check of [() => tlsCipherSuites(o.raw.strings('tls-cipher-suites')), () => tlsMinVersion(o.raw.string('tls-min-version'))]) {
+    try {
+      check();
+    } catch (e) {
+      errs.push((e as Error).message);
+    }
+  }
+}
+
 export function validateOptions(o: Options): string[] {
   const errs: string[] = [];
   validateGeneric(o, errs);
@@ -501,6 +513,7 @@ export function validateOptions(o: Options): string[] {
   if (o.securePort < 1 || o.securePort > 65535) {
     errs.push(`--secure-port ${o.securePort} must be between 1 and 65535, inclusive. It cannot be turned off with 0`);
   }
+  validateTLS(o, errs);
   validateAuthentication(o, errs);
   validateAuthorization(o, errs);
   validateAudit(o, errs);

@@ -1,8 +1,8 @@
 // Builds every layer from a ServerConfig, serves HTTPS, runs the post-start hooks, and shuts
 // down gracefully. The entrypoint maps flags to a ServerConfig; tests may build one directly.
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { SecureVersion } from 'node:tls';
 import { AdmissionChain } from '../admission/plugin.js';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
 import { createAuditor, type AuditConfig } from '../audit/auditor.js';
@@ -20,6 +20,8 @@ import type { Storage } from '../storage/interface.js';
 import { buildApp } from './app.js';
 import { HealthChecks } from './healthz.js';
 import { ensureSelfSignedServingCert } from './pki.js';
+import { watchFiles } from './file-watch.js';
+import { ServingCertificates, type SNICertKeyFiles } from './serving-certs.js';
 import { Stores } from './stores.js';
 import { CoreServices, type EndpointReconcilerType } from './core-services.js';
 import { buildAuthentication, type AuthenticationFlags } from '../authn/setup.js';
@@ -34,6 +36,12 @@ export interface ServerConfig {
   advertiseAddress?: string;
   tlsCertFile?: string;
   tlsPrivateKeyFile?: string;
+  /** --tls-min-version in Node's terms (default TLSv1.2). */
+  tlsMinVersion?: SecureVersion;
+  /** --tls-cipher-suites as an OpenSSL cipher string; Node's defaults when unset. */
+  tlsCiphers?: string;
+  /** --tls-sni-cert-key. */
+  tlsSniCertKeys?: SNICertKeyFiles[];
   certDir: string;
   clientCaFile?: string;
   anonymousAuth: boolean;
@@ -190,15 +198,20 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     keyFile = generated.keyFile;
     log.info('Generated self-signed cert', { certFile, keyFile });
   }
-  const server: Server = createServer({
-    cert: await readFile(certFile),
-    key: await readFile(keyFile),
-    // Every client CA is advertised so clients offer certificates from any; each authenticator verifies its own.
-    ...(authentication.listenerClientCAs.length > 0 ? { ca: authentication.listenerClientCAs } : {}),
-    requestCert: authentication.listenerClientCAs.length > 0,
-    rejectUnauthorized: false,
-    minVersion: 'TLSv1.2',
-  }, app);
+  const tls = await ServingCertificates.load({
+    serving: { certFile, keyFile },
+    sni: cfg.tlsSniCertKeys ?? [],
+    clientCAs: authentication.listenerClientCAs,
+    minVersion: cfg.tlsMinVersion ?? 'TLSv1.2',
+    ...(cfg.tlsCiphers ? { ciphers: cfg.tlsCiphers } : {}),
+  });
+  const server: Server = createServer(tls.serverOptions(), app);
+  tls.attach(server);
+  const tlsFiles = [certFile, keyFile, ...(cfg.tlsSniCertKeys ?? []).flatMap(p => [p.certFile, p.keyFile]), ...authentication.listenerClientCAs.map(c => c.file)];
+  let syncing = Promise.resolve();
+  const stopWatchingTLS = watchFiles(tlsFiles, () => {
+    syncing = syncing.then(() => tls.sync()).then(() => undefined, e => log.error('TLS reload failed', { err: String(e) }));
+  });
   // Watches are long-lived; per-request timeouts are the filters' job.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
@@ -236,6 +249,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     port,
     async stop() {
       health.markShutdown();
+      stopWatchingTLS();
       await core.stop();
       authz.stop();
       namespaceFinalizer.stop();

@@ -44,6 +44,21 @@ describe('flags', () => {
     assert.match(r.stderr, /Reconciler not implemented: bogus/);
   });
 
+  it('refuses unknown TLS versions and cipher suites with upstream\'s messages', async () => {
+    const version = await run(['--etcd-servers=https://localhost:1', '--tls-min-version=TLS13']);
+    assert.equal(version.code, 1);
+    assert.equal(version.stderr.trim(), 'Error: unknown tls version "TLS13"');
+    const suite = await run(['--etcd-servers=https://localhost:1', '--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,ECDHE-RSA-AES128-GCM-SHA256']);
+    assert.equal(suite.code, 1);
+    assert.equal(suite.stderr.trim(), "Error: Cipher suite ECDHE-RSA-AES128-GCM-SHA256 not supported or doesn't exist");
+  });
+
+  it('refuses an unreadable --tls-sni-cert-key at start', async () => {
+    const r = await run(['--etcd-servers=https://localhost:1', '--tls-sni-cert-key=/nonexistent/a.crt,/nonexistent/a.key']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /failed to load SNI cert and key: .*no such file/);
+  });
+
   it('prints grouped help and the version', async () => {
     const help = await run(['--help']);
     assert.equal(help.code, 0);

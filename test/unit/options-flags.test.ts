@@ -282,7 +282,8 @@ test('the implemented set is the one the server acts on', () => {
       'requestheader-uid-headers', 'requestheader-username-headers', 'runtime-config',
       'secure-port', 'service-account-issuer', 'service-account-jwks-uri', 'service-account-key-file', 'service-account-lookup',
       'service-account-max-token-expiration', 'service-account-signing-key-file',
-      'service-cluster-ip-range', 'service-node-port-range', 'storage-media-type', 'tls-cert-file', 'tls-private-key-file', 'token-auth-file', 'v', 'version',
+      'service-cluster-ip-range', 'service-node-port-range', 'storage-media-type', 'strict-transport-security-directives',
+      'tls-cert-file', 'tls-cipher-suites', 'tls-min-version', 'tls-private-key-file', 'tls-sni-cert-key', 'token-auth-file', 'v', 'version',
       'watch-cache',
     ],
   );
