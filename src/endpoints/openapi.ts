@@ -1,12 +1,14 @@
 // /openapi/v2 and /openapi/v3, as kube-openapi's handler and handler3 serve them: the generated
-// documents byte for byte, ETags of their SHA-512 (upper-case hex), conditional GETs, and
-// hash-pinned v3 URLs that are immutable or redirect to the current hash.
+// documents byte for byte (v2 also as a gnostic protobuf Document), ETags of their SHA-512
+// (upper-case hex), conditional GETs, and hash-pinned v3 URLs that are immutable or redirect to
+// the current hash.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { type Request, type Response, Router } from 'express';
 import { errors } from '../api/errors.js';
 import { parseAccept } from './negotiate.js';
+import { encodeOpenAPIv2Document } from './openapi-v2-protobuf.js';
 import { writeError } from './status-writer.js';
 
 const generatedDir = new URL('../generated/', import.meta.url);
@@ -35,10 +37,32 @@ function lazy<T>(load: () => T): () => T {
 
 const jsonRanges = new Set(['application/json', 'application/*', '*/*']);
 
-/** Whether Accept lets us answer JSON, the only form we produce (upstream also has protobuf). */
+/** Whether Accept lets us answer JSON, the only form of the v3 documents. */
 function acceptsJSON(req: Request): boolean {
   const ranges = parseAccept(req.headers.accept);
   return ranges.length === 0 || ranges.some(r => r.q > 0 && jsonRanges.has(r.type));
+}
+
+const V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+/** kube-openapi's offers for /openapi/v2, in its order (the `@` spelling is the deprecated one). */
+const V2_OFFERS: { type: string; subtype: string; format: 'json' | 'protobuf' }[] = [
+  { type: 'application', subtype: 'json', format: 'json' },
+  { type: 'application', subtype: 'com.github.proto-openapi.spec.v2@v1.0+protobuf', format: 'protobuf' },
+  { type: 'application', subtype: 'com.github.proto-openapi.spec.v2.v1.0+protobuf', format: 'protobuf' },
+];
+
+/** The first offer matching the Accept clauses, taken by q and then specificity as goautoneg sorts them. */
+function v2Format(req: Request): 'json' | 'protobuf' | undefined {
+  const clauses = parseAccept(req.headers.accept || '*/*').map((r, i) => {
+    const [type = '', subtype = ''] = r.type.split('/');
+    return { type, subtype, q: r.q, i, specific: (type === '*' ? 0 : 1) + (subtype === '*' ? 0 : 1) };
+  }).sort((a, z) => z.q - a.q || z.specific - a.specific || a.i - z.i);
+  for (const c of clauses) {
+    if (c.q <= 0) continue;
+    const offer = V2_OFFERS.find(o => (c.type === o.type || c.type === '*') && (c.subtype === o.subtype || c.subtype === '*'));
+    if (offer) return offer.format;
+  }
+  return undefined;
 }
 
 function etagMatches(header: string, etag: string): boolean {
@@ -99,15 +123,22 @@ export function openapiRouter(): Router {
     const doc = documentOf(readFileSync(new URL('openapi-v2.json', generatedDir)));
     return { doc, gzipped: gzipSync(doc.body) };
   });
+  // Built on first request, as kube-openapi does; it keeps the JSON document's ETag.
+  const v2Protobuf = lazy(() => {
+    const { doc } = v2();
+    const body = encodeOpenAPIv2Document(JSON.parse(doc.body.toString('utf8'))).body;
+    return { doc: { ...doc, body }, gzipped: gzipSync(body) };
+  });
   const v3 = lazy(loadV3);
 
   const router = Router();
 
   router.get('/openapi/v2', (req, res) => {
     res.append('Vary', 'Accept');
-    if (!acceptsJSON(req)) return void res.status(406).end();
-    const { doc, gzipped } = v2();
-    res.setHeader('Content-Type', 'application/json');
+    const format = v2Format(req);
+    if (!format) return void res.status(406).end();
+    const { doc, gzipped } = format === 'json' ? v2() : v2Protobuf();
+    res.setHeader('Content-Type', format === 'json' ? 'application/json' : V2_PROTOBUF);
     res.setHeader('ETag', doc.etag);
     if (acceptsGzip(req)) {
       res.append('Vary', 'Accept-Encoding');

@@ -1,7 +1,9 @@
 // The one place an error becomes a Status response body.
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ApiError, errors, isApiError } from '../api/errors.js';
+import { encodeProtobufObject, protobufMediaType } from '../api/protobuf/index.js';
 import { isStorageError } from '../storage/errors.js';
+import { statusInProtobuf } from './negotiate.js';
 
 /** Converts anything thrown below the handlers into an ApiError. */
 export function toApiError(e: unknown): ApiError {
@@ -22,5 +24,11 @@ export function writeError(res: Response, e: unknown): void {
     return;
   }
   for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+  // Upstream negotiates error bodies like any response: protobuf for a client that prefers it.
+  const req = res.req as Request | undefined;
+  if (req && statusInProtobuf(req)) {
+    res.status(err.code).type(protobufMediaType).send(encodeProtobufObject(err.toStatus() as unknown as Record<string, unknown>));
+    return;
+  }
   res.status(err.code).type('application/json').send(JSON.stringify(err.toStatus()));
 }

@@ -211,6 +211,31 @@ describe('protobuf responses', () => {
   });
 });
 
+describe('/openapi/v2 in protobuf', () => {
+  it('kubectl explain reads the gnostic protobuf document (plaintext-openapiv2)', async () => {
+    const pod = await kubectl(['explain', 'pods.spec.containers.resources', '--output=plaintext-openapiv2']);
+    assert.match(pod.stdout, /KIND:\s+Pod/);
+    assert.match(pod.stdout, /RESOURCE:\s+resources <Object>/);
+    for (const field of [/claims\t<\[\]Object>/, /limits\t<map\[string\]string>/, /requests\t<map\[string\]string>/]) {
+      assert.match(pod.stdout, field);
+    }
+    const deploy = await kubectl(['explain', 'deployments.spec.strategy.rollingUpdate', '--api-version=apps/v1', '--output=plaintext-openapiv2']);
+    assert.match(deploy.stdout, /maxSurge\t<string>/);
+    assert.match(deploy.stdout, /maxUnavailable\t<string>/);
+    const cr = await kubectl(['explain', 'clusterroles.rules', '--output=plaintext-openapiv2']);
+    assert.match(cr.stdout, /verbs\t<\[\]string> -required-/);
+  });
+
+  it('is served with upstream\'s content type and the JSON ETag', async () => {
+    const pb = await s.http('GET', '/openapi/v2', { headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
+    assert.equal(pb.status, 200);
+    assert.equal(pb.headers['content-type'], 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    const json = await s.http('GET', '/openapi/v2', { headers: { Accept: 'application/json' } });
+    assert.equal(json.headers['content-type'], 'application/json');
+    assert.equal(pb.headers['etag'], json.headers['etag']);
+  });
+});
+
 describe('protobuf errors', () => {
   const post = (body: Buffer, path = '/api/v1/namespaces/default/configmaps') => raw('POST', path, { 'Content-Type': protobufMediaType, Accept: 'application/json' }, body);
   const good = encodeProtobufObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pb-bad' } });
@@ -229,6 +254,18 @@ describe('protobuf errors', () => {
     const r = await post(encodeProtobufObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pb-bad' } }));
     assert.equal(r.status, 400);
     assert.match(r.body.toString(), /Secret in version \\"v1\\" cannot be handled as a ConfigMap/);
+  });
+
+  it('a client preferring protobuf gets its error Status in protobuf, and client-go reads it', async () => {
+    const r = await raw('GET', '/api/v1/namespaces/default/configmaps/pb-missing', { Accept: CLIENT_GO_ACCEPT });
+    assert.equal(r.status, 404);
+    assert.equal(r.contentType, protobufMediaType);
+    const status = decodeProtobufObject(r.body) as unknown as { kind: string; reason: string; code: number; message: string };
+    assert.deepEqual([status.kind, status.reason, status.code, status.message], ['Status', 'NotFound', 404, 'configmaps "pb-missing" not found']);
+    const again = await s.kubectl(['create', 'configmap', 'pb-cm', '--from-literal=a=1']);
+    assert.equal(again.code, 1);
+    // kubectl create configmap words it this way against upstream too; the message comes from the Status.
+    assert.equal(again.stderr.trim(), 'error: failed to create configmap: configmaps "pb-cm" already exists');
   });
 
   it('patch bodies in protobuf are 415', async () => {

@@ -54,7 +54,7 @@ test("/openapi/v2: 1.32's definitions of types 1.28 already had", async () => {
   assert.deepEqual(doc.definitions['io.k8s.api.core.v1.PersistentVolumeClaimSpec']?.properties?.['resources'], { $ref: '#/definitions/io.k8s.api.core.v1.VolumeResourceRequirements' });
 });
 
-test('/openapi/v2: conditional GET, gzip, and 406 for protobuf-only Accept', async () => {
+test('/openapi/v2: conditional GET, gzip, and 406 for an Accept it cannot meet', async () => {
   const first = await get('/openapi/v2');
   const etag = first.headers.get('etag')!;
   const plain = Buffer.from(await first.arrayBuffer());
@@ -71,8 +71,49 @@ test('/openapi/v2: conditional GET, gzip, and 406 for protobuf-only Accept', asy
   assert.equal(gz.encoding, 'gzip');
   assert.ok(gunzipSync(gz.body).equals(plain));
 
-  const pb = await get('/openapi/v2', { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' });
-  assert.equal(pb.status, 406);
+  const html = await get('/openapi/v2', { accept: 'text/html' });
+  assert.equal(html.status, 406);
+  assert.equal(html.headers.get('vary'), 'Accept');
+});
+
+const PB = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+test('/openapi/v2 in protobuf: both spellings, the JSON ETag, conditional GET and gzip', async () => {
+  const json = await get('/openapi/v2', { accept: 'application/json' });
+  const etag = json.headers.get('etag')!;
+  const jsonBody = Buffer.from(await json.arrayBuffer());
+  for (const accept of [PB, 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf']) {
+    const r = await get('/openapi/v2', { accept });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), PB, 'the deprecated spelling is answered with the current one');
+    assert.equal(r.headers.get('etag'), etag, 'kube-openapi hashes the JSON for both forms');
+    const body = Buffer.from(await r.arrayBuffer());
+    assert.ok(body.length > 100_000 && body.length < jsonBody.length, `protobuf body of ${body.length} bytes`);
+    // Document.swagger (field 1, length-delimited) comes first.
+    assert.deepEqual([...body.subarray(0, 5)], [0x0a, 3, ...Buffer.from('2.0')]);
+  }
+  assert.equal((await get('/openapi/v2', { accept: PB, 'if-none-match': etag })).status, 304);
+  const gz = await new Promise<{ type: string | undefined; encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+    request(`${server.url}/openapi/v2`, { headers: { accept: PB, 'accept-encoding': 'gzip' } }, res => {
+      const chunks: Buffer[] = [];
+      res.on('data', c => chunks.push(c as Buffer));
+      res.on('end', () => resolve({ type: res.headers['content-type'], encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+    }).on('error', reject).end();
+  });
+  assert.equal(gz.type, PB);
+  assert.equal(gz.encoding, 'gzip');
+  const plain = Buffer.from(await (await get('/openapi/v2', { accept: PB })).arrayBuffer());
+  assert.ok(gunzipSync(gz.body).equals(plain));
+});
+
+test('/openapi/v2 negotiation follows q, then specificity, then order', async () => {
+  const typeFor = async (accept: string) => (await get('/openapi/v2', { accept })).headers.get('content-type');
+  assert.equal(await typeFor('*/*'), 'application/json');
+  assert.equal(await typeFor(`${PB}, application/json`), PB);
+  assert.equal(await typeFor(`application/json, ${PB}`), 'application/json');
+  assert.equal(await typeFor(`application/json;q=0.5, ${PB}`), PB);
+  assert.equal(await typeFor(`*/*, ${PB}`), PB);
+  assert.equal(await typeFor(`${PB};q=0, application/*`), 'application/json');
 });
 
 test('/openapi/v3: the index hashes are the SHA-512 of the documents served', async () => {
