@@ -7,6 +7,7 @@ import { anonymousUser, type UserInfo } from '../authn/user.js';
 import { runAsUser } from '../authz/request-user.js';
 import type { Attributes, DecisionResult } from '../authz/types.js';
 import { writeError } from '../endpoints/status-writer.js';
+import { addAuditAnnotation } from './audit.js';
 import type { RequestInfo } from './request-info.js';
 
 export interface Decider {
@@ -40,6 +41,9 @@ export function forbiddenError(user: UserInfo, attrs: Attributes, reason: string
   return errors.forbidden(name ? `${qualified} ${JSON.stringify(name)} is forbidden: ${msg}` : `${qualified} is forbidden: ${msg}`, { group, resource, ...(name ? { name } : {}) });
 }
 
+const DECISION = 'authorization.k8s.io/decision';
+const REASON = 'authorization.k8s.io/reason';
+
 export function authorizationFilter(authz: Decider) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const ri = req.requestInfo;
@@ -50,9 +54,14 @@ export function authorizationFilter(authz: Decider) {
     try {
       result = await authz.decide(user, attrs);
     } catch (e) {
+      addAuditAnnotation(req, REASON, 'internal error');
       return writeError(res, errors.internal(e instanceof Error ? e.message : String(e)));
     }
-    if (result.decision !== 'Allow') return writeError(res, forbiddenError(user, attrs, result.reason));
+    // The decision and the authorizer's reason go into the audit events, as upstream records them.
+    const allowed = result.decision === 'Allow';
+    addAuditAnnotation(req, DECISION, allowed ? 'allow' : 'forbid');
+    addAuditAnnotation(req, REASON, result.reason);
+    if (!allowed) return writeError(res, forbiddenError(user, attrs, result.reason));
     runAsUser(user, next);
   };
 }

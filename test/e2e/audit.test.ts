@@ -33,7 +33,7 @@ interface AuditEventJson {
   objectRef?: { resource?: string; namespace?: string; name?: string; apiVersion?: string; apiGroup?: string };
   responseStatus?: { metadata: object; code: number; status?: string; reason?: string; message?: string };
   requestObject?: Record<string, unknown>; responseObject?: Record<string, unknown>;
-  requestReceivedTimestamp: string; stageTimestamp: string;
+  requestReceivedTimestamp: string; stageTimestamp: string; annotations?: Record<string, string>;
 }
 
 let s: TestServer;
@@ -67,7 +67,7 @@ const json = { 'Content-Type': 'application/json' };
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kas-audit-'));
   writeFileSync(join(dir, 'policy.yaml'), policy);
-  s = await startTestServer([`--audit-policy-file=${join(dir, 'policy.yaml')}`, `--audit-log-path=${join(dir, 'audit.log')}`, '--audit-log-maxsize=1']);
+  s = await startTestServer([`--audit-policy-file=${join(dir, 'policy.yaml')}`, `--audit-log-path=${join(dir, 'audit.log')}`, '--audit-log-maxsize=1', '--authorization-mode=Node,RBAC']);
 });
 after(async () => {
   await s?.stop();
@@ -114,6 +114,31 @@ describe('audit log', () => {
     const created = r.json<{ metadata: { uid: string } }>();
     assert.equal((complete.responseObject?.['metadata'] as { uid: string }).uid, created.metadata.uid);
     assert.equal(complete.responseObject?.['kind'], 'Namespace');
+  });
+
+  it('the authorization decision and reason are annotated after RequestReceived', async () => {
+    const DECISION = 'authorization.k8s.io/decision';
+    const REASON = 'authorization.k8s.io/reason';
+    const admin = await s.http('GET', '/api/v1/namespaces/default/configmaps');
+    assert.equal(admin.status, 200);
+    const [received, complete] = await eventsOf(admin);
+    assert.equal(received?.annotations, undefined, 'authorization runs after RequestReceived');
+    // system:masters is allowed before any authorizer is asked, with no reason.
+    assert.deepEqual(complete?.annotations, { [DECISION]: 'allow', [REASON]: '' });
+
+    const publicInfo = await s.http('GET', '/version', { anonymous: true });
+    assert.equal(publicInfo.status, 200);
+    const allowed = (await eventsOf(publicInfo)).find(e => e.stage === 'ResponseComplete')!;
+    assert.deepEqual(allowed.annotations, {
+      [DECISION]: 'allow',
+      [REASON]: 'RBAC: allowed by ClusterRoleBinding "system:public-info-viewer" of ClusterRole "system:public-info-viewer" to Group "system:unauthenticated"',
+    });
+
+    const denied = await s.http('GET', '/api/v1/namespaces/default/configmaps', { anonymous: true });
+    assert.equal(denied.status, 403);
+    const forbidden = (await eventsOf(denied)).find(e => e.stage === 'ResponseComplete')!;
+    assert.deepEqual(forbidden.annotations, { [DECISION]: 'forbid', [REASON]: '' });
+    assert.equal(forbidden.responseStatus?.code, 403);
   });
 
   it('errors carry the Status fields in responseStatus', async () => {
