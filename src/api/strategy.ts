@@ -1,5 +1,6 @@
 // What differs between resources in the generic REST flow (upstream's per-resource
 // strategy.go files). Defaulting and validation live in api/defaults and api/validation.
+import { isDeepStrictEqual } from 'node:util';
 import type { ResourceInfo } from './resource-info.js';
 import type { KubeObject } from './types.js';
 
@@ -87,10 +88,41 @@ function podGracePeriod(obj: KubeObject, requested: number | undefined): number 
   return Math.max(0, grace);
 }
 
-/** Upstream's patchAllocatedValues: an update that leaves allocated IPs and ports out keeps them. */
+const needsNodePort = (spec: Fields) => spec['type'] === 'NodePort' || spec['type'] === 'LoadBalancer';
+const needsHealthCheckNodePort = (spec: Fields) => spec['type'] === 'LoadBalancer' && spec['externalTrafficPolicy'] === 'Local';
+const nodePortsOf = (spec: Fields) => new Set(((spec['ports'] ?? []) as Fields[]).map(p => p['nodePort']).filter(v => v !== undefined && v !== 0));
+
+/**
+ * Upstream's dropTypeDependentFields: a Service changing type loses the fields the new type
+ * cannot have, when the update left them as they were (a changed value still meets validation).
+ * What is dropped here is released by the allocator.
+ */
+function dropTypeDependentFields(n: Fields, c: Fields, next: KubeObject): void {
+  const same = (k: string) => isDeepStrictEqual(n[k], c[k]);
+  if (c['type'] !== 'ExternalName' && n['type'] === 'ExternalName') {
+    if (same('clusterIP') && same('clusterIPs')) { delete n['clusterIP']; delete n['clusterIPs']; }
+    if (same('ipFamilies')) delete n['ipFamilies'];
+    if (same('ipFamilyPolicy')) delete n['ipFamilyPolicy'];
+  }
+  if (needsNodePort(c) && !needsNodePort(n)) {
+    const old = nodePortsOf(c);
+    if ([...nodePortsOf(n)].every(p => old.has(p))) for (const p of (n['ports'] ?? []) as Fields[]) delete p['nodePort'];
+  }
+  if (needsHealthCheckNodePort(c) && !needsHealthCheckNodePort(n) && same('healthCheckNodePort')) delete n['healthCheckNodePort'];
+  if (c['type'] === 'LoadBalancer' && n['type'] !== 'LoadBalancer') {
+    if (n['allocateLoadBalancerNodePorts'] !== undefined && same('allocateLoadBalancerNodePorts')) delete n['allocateLoadBalancerNodePorts'];
+    if (same('loadBalancerClass')) delete n['loadBalancerClass'];
+  }
+  if (needsNodePort(c) && !needsNodePort(n) && same('externalTrafficPolicy')) delete n['externalTrafficPolicy'];
+  // Load-balancer status means nothing once the type is not LoadBalancer.
+  if (n['type'] !== 'LoadBalancer' && next['status'] !== undefined) next['status'] = { ...(next['status'] as Fields), loadBalancer: {} };
+}
+
+/** Upstream's service PrepareForUpdate, then patchAllocatedValues: an update that leaves allocated IPs and ports out keeps them. */
 function keepServiceAllocations(next: KubeObject, current: KubeObject): void {
   const n = (next['spec'] ?? {}) as Fields;
   const c = (current['spec'] ?? {}) as Fields;
+  dropTypeDependentFields(n, c, next);
   const needsClusterIP = n['type'] !== 'ExternalName';
   if (needsClusterIP) {
     if (!n['clusterIP'] && c['clusterIP']) n['clusterIP'] = c['clusterIP'];

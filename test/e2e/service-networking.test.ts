@@ -126,6 +126,37 @@ describe('service networking (two servers, one etcd)', () => {
     assert.equal(reuse.status, 201, reuse.body);
   });
 
+  it('a type change drops the fields the new type cannot have and frees their ports (kubectl apply)', async () => {
+    const manifest = (spec: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: lb-to-cip\nspec:\n${spec}  ports:\n  - port: 80\n`;
+    const lb = await a.kubectl(['apply', '-f', '-'], { input: manifest('  type: LoadBalancer\n  externalTrafficPolicy: Local\n') });
+    assert.equal(lb.code, 0, lb.stderr);
+    const get = async () => (await a.http('GET', '/api/v1/namespaces/default/services/lb-to-cip')).json<{ spec: Record<string, unknown> & { ports: { nodePort?: number }[] } }>().spec;
+    const before = await get();
+    const nodePort = before.ports[0]!.nodePort!;
+    const hcPort = before['healthCheckNodePort'] as number;
+    assert.ok(nodePort > 0 && hcPort > 0, 'a Local LoadBalancer gets a node port and a health-check node port');
+    const cip = await a.kubectl(['apply', '-f', '-'], { input: manifest('  type: ClusterIP\n') });
+    assert.equal(cip.code, 0, cip.stderr);
+    const after = await get();
+    assert.equal(after['type'], 'ClusterIP');
+    assert.equal(after['clusterIP'], before['clusterIP'], 'the cluster IP stays');
+    assert.equal(after.ports[0]!.nodePort, undefined);
+    for (const gone of ['healthCheckNodePort', 'externalTrafficPolicy', 'allocateLoadBalancerNodePorts']) assert.equal(after[gone], undefined, gone);
+    // Both ports went back to the pool.
+    const reuse = await b.http('POST', '/api/v1/namespaces/default/services', { body: serviceBody('reuse-ports', { type: 'NodePort', ports: [{ name: 'a', port: 80, nodePort }, { name: 'b', port: 81, nodePort: hcPort }] }), headers: json });
+    assert.equal(reuse.status, 201, reuse.body);
+  });
+
+  it('a type change that also sets a new node port is refused', async () => {
+    const r = await a.http('POST', '/api/v1/namespaces/default/services', { body: serviceBody('np-change', { type: 'NodePort', ports: [{ port: 80, nodePort: 30082 }] }), headers: json });
+    assert.equal(r.status, 201, r.body);
+    const svc = r.json<Record<string, unknown> & { spec: Record<string, unknown> }>();
+    svc.spec = { ...svc.spec, type: 'ClusterIP', ports: [{ port: 80, protocol: 'TCP', targetPort: 80, nodePort: 30083 }] };
+    const put = await a.http('PUT', '/api/v1/namespaces/default/services/np-change', { body: JSON.stringify(svc), headers: json });
+    assert.equal(put.status, 422, put.body);
+    assert.match(put.json<{ message: string }>().message, /spec\.ports\[0\]\.nodePort: Forbidden: may not be used when `type` is 'ClusterIP'/);
+  });
+
   it('never hands out one IP or node port twice across 40 concurrent creates on two servers', async () => {
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) =>
       (i % 2 === 0 ? a : b).http('POST', '/api/v1/namespaces/default/services', { body: serviceBody(`burst-${i}`, { type: 'NodePort' }), headers: json })));
