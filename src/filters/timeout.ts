@@ -5,7 +5,7 @@
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import { ApiError, errors } from '../api/errors.js';
 import { writeError } from '../endpoints/status-writer.js';
-import { parseGoDurationMs } from '../options/go-parse.js';
+import { parseGoDurationMs } from '../options/go-duration.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -127,54 +127,6 @@ export function parseGoBool(s: string): boolean {
   throw syntax('ParseBool', s);
 }
 
-const NS_PER_UNIT: ReadonlyMap<string, bigint> = new Map([
-  ['ns', 1n],
-  ['us', 1_000n],
-  ['µs', 1_000n], // U+00B5
-  ['μs', 1_000n], // U+03BC
-  ['ms', 1_000_000n],
-  ['s', 1_000_000_000n],
-  ['m', 60_000_000_000n],
-  ['h', 3_600_000_000_000n],
-]);
-const MAX_DURATION_NS = (1n << 63n) - 1n;
-
-/** time.ParseDuration(s), in milliseconds (fractions kept). */
-export function parseGoDurationMs(orig: string): number {
-  const invalid = () => new GoParseError(`time: invalid duration ${goQuote(orig)}`);
-  let s = orig;
-  let neg = false;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    neg = s[0] === '-';
-    s = s.slice(1);
-  }
-  if (s === '0') return 0;
-  if (s === '') throw invalid();
-  let totalNs = 0n;
-  while (s !== '') {
-    const m = /^([0-9]*)(?:\.([0-9]*))?/.exec(s);
-    const whole = m?.[1] ?? '';
-    const frac = m?.[2];
-    if (whole === '' && (frac === undefined || frac === '')) throw invalid();
-    s = s.slice((m as RegExpExecArray)[0].length);
-    const unitMatch = /^[^0-9.]*/.exec(s) as RegExpExecArray;
-    const unit = unitMatch[0];
-    if (unit === '') throw new GoParseError(`time: missing unit in duration ${goQuote(orig)}`);
-    const perUnit = NS_PER_UNIT.get(unit);
-    if (perUnit === undefined) throw new GoParseError(`time: unknown unit ${goQuote(unit)} in duration ${goQuote(orig)}`);
-    s = s.slice(unit.length);
-    let ns = BigInt(whole === '' ? '0' : whole) * perUnit;
-    if (frac) {
-      // Go truncates the fractional part toward zero at nanosecond precision.
-      ns += (BigInt(frac) * perUnit) / 10n ** BigInt(frac.length);
-    }
-    totalNs += ns;
-    if (totalNs > MAX_DURATION_NS + (neg ? 1n : 0n)) throw invalid();
-  }
-  const ms = Number(totalNs) / 1e6;
-  return neg ? -ms : ms;
-}
-
 /** net.ParseIP(s) acceptance: dotted quad without leading zeros, or IPv6 without a zone. */
 export function isGoIP(s: string): boolean {
   return isIPv4(s) || (isIPv6(s) && !s.includes('%'));

@@ -14,13 +14,13 @@ import {
   isGoIP,
   parseGoAtoi,
   parseGoBool,
-  parseGoDurationMs,
   parseGoFloat,
   parseGoInt,
   parseGoUint,
   parseQuantity,
   readCsvRecord,
 } from './go-parse.js';
+import { parseGoDurationMs } from './go-duration.js';
 
 /** A command line upstream would refuse; the message is one line naming the flag. */
 export class FlagError extends Error {

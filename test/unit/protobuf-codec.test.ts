@@ -7,7 +7,8 @@ import {
   decodeProtobufObject, decodeProtobufWatchEvent, encodeProtobufList, encodeProtobufObject, encodeProtobufWatchEvent,
   protobufMediaType, supportsProtobuf,
 } from '../../src/api/protobuf/index.js';
-import { formatGoDuration, formatRfc3339, parseGoDuration, parseRfc3339 } from '../../src/api/protobuf/times.js';
+import { formatRfc3339, parseRfc3339 } from '../../src/api/protobuf/times.js';
+import { formatGoDuration, parseGoDuration } from '../../src/options/go-duration.js';
 import { ProtoWriter } from '../../src/api/protobuf/writer.js';
 
 // A protobuf writer independent of the codec: varints and length-delimited fields by hand.

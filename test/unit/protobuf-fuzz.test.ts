@@ -6,7 +6,8 @@ import { parseQuantity } from '../../src/api/decode/quantity.js';
 import { decodeProtobufObject, encodeProtobufObject } from '../../src/api/protobuf/index.js';
 import { allKinds, isArrayWrapper, messageSpec } from '../../src/api/protobuf/schema.js';
 import type { FieldSpec } from '../../src/api/protobuf/schema-types.js';
-import { formatGoDuration, formatRfc3339 } from '../../src/api/protobuf/times.js';
+import { formatRfc3339 } from '../../src/api/protobuf/times.js';
+import { formatGoDuration } from '../../src/options/go-duration.js';
 
 const SEED = Number(process.env['PROTOBUF_FUZZ_SEED'] ?? 20240501);
 const ROUNDS = Number(process.env['PROTOBUF_FUZZ_ROUNDS'] ?? 8);

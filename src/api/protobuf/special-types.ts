@@ -4,7 +4,9 @@
 // marshalers do.
 import { parseQuantity, QuantityError } from '../decode/quantity.js';
 import { MAGIC } from './envelope.js';
-import { formatGoDuration, formatRfc3339, parseGoDuration, parseRfc3339, TimeValueError } from './times.js';
+import { formatGoDuration, parseGoDuration } from '../../options/go-duration.js';
+import { GoParseError } from '../../options/go-parse.js';
+import { formatRfc3339, parseRfc3339, TimeValueError } from './times.js';
 import { type Reader, type Writer, delimitedEnd, eachField, expectWire, ProtoDecodeError, readInt64, readInt64Exact, skipField, tagOf, WireType } from './wire.js';
 
 /** The generic codec, for unions that hold ordinary messages. */
@@ -96,7 +98,7 @@ const duration: SpecialCodec = {
     try {
       ns = parseGoDuration(textOf(value));
     } catch (e) {
-      if (e instanceof TimeValueError) throw new ProtoEncodeError(e.message);
+      if (e instanceof GoParseError) throw new ProtoEncodeError(e.message);
       throw e;
     }
     w.uint32(tagOf(1, WireType.Varint)).int64(ns.toString());
