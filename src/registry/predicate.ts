@@ -12,6 +12,8 @@ export interface ListParams {
   continue?: string;
   resourceVersion?: string;
   resourceVersionMatch?: '' | 'NotOlderThan' | 'Exact';
+  /** Watch only: the watch-list form (see WatchOptions.sendInitialEvents). */
+  sendInitialEvents?: boolean;
 }
 
 /** Returns undefined when nothing is filtered, so storage can count remaining items. */

@@ -126,6 +126,7 @@ export class Store {
       resourceVersion: params.resourceVersion ?? '',
       recursive: true,
       bookmarks: params.allowWatchBookmarks ?? false,
+      ...(params.sendInitialEvents !== undefined ? { sendInitialEvents: params.sendInitialEvents } : {}),
       ...(predicate ? { predicate } : {}),
     });
     const out = (o: KubeObject) => this.out(o);

@@ -46,6 +46,13 @@ export interface WatchOptions {
   predicate?: (obj: KubeObject) => boolean;
   /** Emit BOOKMARK events (carrying only metadata.resourceVersion) from etcd progress notifications. */
   bookmarks?: boolean;
+  /**
+   * The watch-list form (resourceVersionMatch=NotOlderThan). true: the state at a revision no
+   * older than resourceVersion ('' means etcd's current one) as ADDED events, then, with
+   * bookmarks, a BOOKMARK annotated k8s.io/initial-events-end at that revision. false: no
+   * initial events, and ''/'0' start from now. Unset: the legacy rules above.
+   */
+  sendInitialEvents?: boolean;
 }
 
 /**

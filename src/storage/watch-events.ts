@@ -1,6 +1,7 @@
 // Turning a store change into the event a filtered watcher sees, and the Status objects of
 // watch ERROR events, as upstream's etcd3 watcher does.
 import type { KubeObject, Status } from '../api/types.js';
+import { isStorageError } from './errors.js';
 import type { WatchEvent } from './interface.js';
 
 export interface Change {
@@ -46,6 +47,18 @@ export function tooOldStatus(requested: bigint, oldest: bigint): Status {
   };
 }
 
+/** The Status a watch ends with when starting it failed: 504 for a revision etcd has not reached, else 500. */
+export function watchErrorStatus(e: unknown): Status {
+  const message = e instanceof Error ? e.message : String(e);
+  if (isStorageError(e, 'TooLargeResourceVersion')) {
+    return {
+      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Timeout: ${message}`, reason: 'Timeout',
+      details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 }, code: 504,
+    };
+  }
+  return internalErrorStatus(message);
+}
+
 /** 500 InternalError, what upstream's watcher sends for any non-API error before closing. */
 export function internalErrorStatus(message: string): Status {
   return {
@@ -62,4 +75,9 @@ export function internalErrorStatus(message: string): Status {
 
 export function bookmarkEvent(revision: bigint): WatchEvent {
   return { type: 'BOOKMARK', object: { metadata: { resourceVersion: revision.toString() } } };
+}
+
+/** The bookmark that ends a watch's initial events (sendInitialEvents=true), at the state's revision. */
+export function initialEventsEndBookmark(revision: bigint): WatchEvent {
+  return { type: 'BOOKMARK', object: { metadata: { resourceVersion: revision.toString(), annotations: { 'k8s.io/initial-events-end': 'true' } } } };
 }

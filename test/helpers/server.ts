@@ -16,6 +16,8 @@ export interface HttpResult {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body as received (protobuf, say); set by TestServer.http. */
+  bytes?: Buffer;
   json<T = Record<string, unknown>>(): T;
 }
 
@@ -127,8 +129,9 @@ export async function startTestServer(extraFlags: string[] = [], opts: TestServe
       const chunks: Buffer[] = [];
       r.on('data', (c: Buffer) => chunks.push(c));
       r.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        res({ status: r.statusCode ?? 0, headers: r.headers, body, json: <T>() => JSON.parse(body) as T });
+        const bytes = Buffer.concat(chunks);
+        const body = bytes.toString('utf8');
+        res({ status: r.statusCode ?? 0, headers: r.headers, body, bytes, json: <T>() => JSON.parse(body) as T });
       });
       r.on('error', rej);
     });

@@ -363,6 +363,54 @@ export function storageContract(backend: string, opts: ContractOptions): void {
       }
     });
 
+    it('sendInitialEvents=true: the state as ADDED, the initial-events-end bookmark, then live events', async () => {
+      const p = freshPrefix();
+      await s.create(`${p}x`, configMap('x'));
+      const y = await s.create(`${p}y`, configMap('y'));
+      for (const rv of ['', '0', y.metadata.resourceVersion!]) {
+        const w = s.watch(p, { recursive: true, resourceVersion: rv, sendInitialEvents: true, bookmarks: true });
+        const initial = await nextEvents(w, 3);
+        assert.deepEqual(initial.slice(0, 2).map((e) => [e.type, (e.object as KubeObject).metadata.name]), [['ADDED', 'x'], ['ADDED', 'y']], `rv ${JSON.stringify(rv)}`);
+        const end = initial[2]!;
+        assert.equal(end.type, 'BOOKMARK');
+        assert.deepEqual(end.object.metadata.annotations, { 'k8s.io/initial-events-end': 'true' });
+        assert.ok(BigInt(end.object.metadata.resourceVersion ?? '0') >= rvOf(y));
+        const z = await s.create(`${p}z${rv}`, configMap('z'));
+        let live = (await nextEvents(w, 1))[0]!;
+        while (live.type === 'BOOKMARK') live = (await nextEvents(w, 1))[0]!;
+        assert.deepEqual([live.type, live.object.metadata.resourceVersion], ['ADDED', z.metadata.resourceVersion]);
+        assert.ok(rvOf(z) > BigInt(end.object.metadata.resourceVersion ?? '0'));
+        w.stop();
+        await s.delete(`${p}z${rv}`);
+      }
+    });
+
+    it('sendInitialEvents=false: no initial events; "" starts now, a revision replays what came after it', async () => {
+      const p = freshPrefix();
+      const x = await s.create(`${p}x`, configMap('x'));
+      const fromNow = s.watch(p, { recursive: true, resourceVersion: '', sendInitialEvents: false, bookmarks: false });
+      const fromX = s.watch(p, { recursive: true, resourceVersion: x.metadata.resourceVersion!, sendInitialEvents: false });
+      await new Promise((r) => setTimeout(r, 200));
+      await s.create(`${p}y`, configMap('y'));
+      const [first] = await nextEvents(fromNow, 1);
+      assert.deepEqual([first!.type, (first!.object as KubeObject).metadata.name], ['ADDED', 'y']);
+      const [replayed] = await nextEvents(fromX, 1);
+      assert.deepEqual([replayed!.type, (replayed!.object as KubeObject).metadata.name], ['ADDED', 'y']);
+      fromNow.stop();
+      fromX.stop();
+    });
+
+    it('sendInitialEvents=true from a revision not reached yet: ERROR 504 Timeout, then the end', async () => {
+      const p = freshPrefix();
+      const x = await s.create(`${p}x`, configMap('x'));
+      const ahead = (rvOf(x) + 1000n).toString();
+      const events = await drain(s.watch(p, { recursive: true, resourceVersion: ahead, sendInitialEvents: true, bookmarks: true }), 15_000);
+      assert.equal(events.length, 1);
+      assert.equal(events[0]!.type, 'ERROR');
+      assert.equal((events[0]!.object as { code?: number }).code, 504);
+      assert.match((events[0]!.object as { message?: string }).message ?? '', new RegExp(`^Timeout: Too large resource version: ${ahead}, current: \\d+$`));
+    });
+
     it('watch of one key (not recursive)', async () => {
       const p = freshPrefix();
       const a = await s.create(`${p}a`, configMap('a'));

@@ -18,6 +18,7 @@ class InnerStorage extends MemoryStorage {
   lists: ListOptions[] = [];
   listGate: Promise<void> | undefined;
   watchDelayMs = 0;
+  watches = 0;
 
   override async get(k: string): Promise<KubeObject> {
     this.gets += 1;
@@ -36,6 +37,7 @@ class InnerStorage extends MemoryStorage {
   }
 
   override watch(k: string, opts: WatchOptions): Watcher {
+    this.watches += 1;
     const source = super.watch(k, opts);
     if (this.watchDelayMs === 0) return source;
     const delay = this.watchDelayMs;
@@ -156,6 +158,49 @@ describe('Cacher', () => {
     assert.equal(only.type, 'MODIFIED');
     assert.deepEqual(live[0].object, only.object);
     fromB.stop();
+  });
+
+  it('watch-list (sendInitialEvents=true): a consistent snapshot from memory, then the end bookmark', async () => {
+    const inner = new InnerStorage();
+    await inner.create(key('a'), configMap('a'));
+    inner.watchDelayMs = 150;
+    const c = makeCacher(inner);
+    await ready(c);
+    const written = await inner.create(key('late'), configMap('late'));
+    const watches = inner.watches;
+    const w = c.watch(ROOT, { recursive: true, resourceVersion: '', sendInitialEvents: true, bookmarks: true });
+    const events = await nextEvents(w, 3);
+    assert.deepEqual(typesAndNames(events.slice(0, 2)), ['ADDED:a', 'ADDED:late'], 'the snapshot waited for the write made behind the cache');
+    assert.equal(events[2]!.type, 'BOOKMARK');
+    assert.deepEqual(events[2]!.object.metadata.annotations, { 'k8s.io/initial-events-end': 'true' });
+    assert.ok(BigInt(events[2]!.object.metadata.resourceVersion!) >= BigInt(written.metadata.resourceVersion!));
+    assert.equal(inner.watches, watches, 'served by the cache, not by a watch of the inner storage');
+    await c.create(key('next'), configMap('next'));
+    let live = (await nextEvents(w, 1))[0]!;
+    while (live.type === 'BOOKMARK') live = (await nextEvents(w, 1))[0]!;
+    assert.deepEqual(typesAndNames([live]), ['ADDED:next']);
+    w.stop();
+  });
+
+  it('watch-list with sendInitialEvents=false and no revision starts from now', async () => {
+    const inner = new InnerStorage();
+    await inner.create(key('a'), configMap('a'));
+    const c = makeCacher(inner);
+    await ready(c);
+    const w = c.watch(ROOT, { recursive: true, resourceVersion: '', sendInitialEvents: false });
+    await c.create(key('b'), configMap('b'));
+    assert.deepEqual(typesAndNames(await nextEvents(w, 1)), ['ADDED:b']);
+    w.stop();
+  });
+
+  it('watch-list from a revision the cache does not reach in time is 504 Too large resource version', async () => {
+    const inner = new InnerStorage();
+    const a = await inner.create(key('a'), configMap('a'));
+    const c = makeCacher(inner);
+    await ready(c);
+    const ahead = (BigInt(a.metadata.resourceVersion!) + 50n).toString();
+    const events = await nextEvents(c.watch(ROOT, { recursive: true, resourceVersion: ahead, sendInitialEvents: true, bookmarks: true }), 5, 5000);
+    assert.deepEqual(typesAndNames(events), ['ERROR:504']);
   });
 
   it('watch from a resourceVersion older than the buffer gets 410 Expired', async () => {

@@ -20,7 +20,46 @@ function intParam(q: URLSearchParams, name: string): number | undefined {
   return Number(v);
 }
 
-export function listParamsOf(q: URLSearchParams): ListParams {
+const invalidListOptions = (reason: string, field: string, message: string) =>
+  errors.invalid('meta.k8s.io', 'ListOptions', '', [{ reason, field, message }]);
+
+/** A boolean query parameter as Go's strconv.ParseBool reads it; undefined when absent or empty. */
+function boolParam(q: URLSearchParams, name: string): boolean | undefined {
+  const v = q.get(name);
+  if (v === null || v === '') return undefined;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+  throw errors.badRequest(`invalid value for ${name}: ${JSON.stringify(v)}`);
+}
+
+/** Upstream's ValidateListOptions for a list. */
+function validateListMatch(match: string, rv: string | null, cont: string | null): void {
+  if (!rv) throw invalidListOptions('FieldValueForbidden', 'resourceVersionMatch', 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
+  if (cont) throw invalidListOptions('FieldValueForbidden', 'resourceVersionMatch', 'Forbidden: resourceVersionMatch is forbidden when continue is provided');
+  if (match !== 'NotOlderThan' && match !== 'Exact') {
+    throw invalidListOptions('FieldValueNotSupported', 'resourceVersionMatch', `Unsupported value: "${match}": supported values: "Exact", "NotOlderThan", ""`);
+  }
+  if (match === 'Exact' && rv === '0') {
+    throw invalidListOptions('FieldValueForbidden', 'resourceVersionMatch', 'Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+  }
+}
+
+/** Upstream's validateWatchOptions: resourceVersionMatch goes with sendInitialEvents, and is NotOlderThan. */
+function validateWatchMatch(match: string, sendInitialEvents: boolean | undefined, cont: string | null): void {
+  if (sendInitialEvents !== undefined && match !== 'NotOlderThan') {
+    throw invalidListOptions('FieldValueForbidden', 'resourceVersionMatch', 'Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+  }
+  if (match === '') return;
+  if (sendInitialEvents === undefined) {
+    throw invalidListOptions('FieldValueForbidden', 'resourceVersionMatch', 'Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+  }
+  if (match !== 'NotOlderThan') {
+    throw invalidListOptions('FieldValueNotSupported', 'resourceVersionMatch', `Unsupported value: "${match}": supported values: "NotOlderThan"`);
+  }
+  if (cont) throw invalidListOptions('FieldValueForbidden', 'resourceVersionMatch', 'Forbidden: resourceVersionMatch is forbidden when continue is provided');
+}
+
+export function listParamsOf(q: URLSearchParams, watch = false): ListParams {
   const p: ListParams = {};
   const ls = q.get('labelSelector');
   if (ls) p.labelSelector = ls;
@@ -32,22 +71,16 @@ export function listParamsOf(q: URLSearchParams): ListParams {
   if (cont) p.continue = cont;
   const rv = q.get('resourceVersion');
   if (rv !== null) p.resourceVersion = rv;
-  const match = q.get('resourceVersionMatch');
-  if (match) {
-    if (match !== 'NotOlderThan' && match !== 'Exact') {
-      throw errors.invalid('meta.k8s.io', 'ListOptions', '', [{ reason: 'FieldValueNotSupported', field: 'resourceVersionMatch', message: `Unsupported value: "${match}": supported values: "Exact", "NotOlderThan", ""` }]);
-    }
-    if (!rv) {
-      throw errors.invalid('meta.k8s.io', 'ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided' }]);
-    }
-    if (match === 'Exact' && rv === '0') {
-      throw errors.invalid('meta.k8s.io', 'ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"' }]);
-    }
-    if (cont) {
-      throw errors.invalid('meta.k8s.io', 'ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden when continue is provided' }]);
-    }
-    p.resourceVersionMatch = match;
+  const match = q.get('resourceVersionMatch') ?? '';
+  const sendInitialEvents = boolParam(q, 'sendInitialEvents');
+  if (watch) {
+    validateWatchMatch(match, sendInitialEvents, cont);
+    if (sendInitialEvents !== undefined) p.sendInitialEvents = sendInitialEvents;
+  } else {
+    if (match) validateListMatch(match, rv, cont);
+    if (sendInitialEvents !== undefined) throw invalidListOptions('FieldValueForbidden', 'sendInitialEvents', 'Forbidden: sendInitialEvents is forbidden for list');
   }
+  if (match) p.resourceVersionMatch = match as 'NotOlderThan' | 'Exact';
   if (cont && rv && rv !== '0') {
     throw errors.badRequest('specifying resource version is not allowed when using continue');
   }

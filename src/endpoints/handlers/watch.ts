@@ -29,7 +29,7 @@ function protobufFrame(body: unknown): Buffer {
 
 export async function watchHandler(ctx: HandlerContext): Promise<void> {
   const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadata']);
-  const params = listParamsOf(ctx.query);
+  const params = listParamsOf(ctx.query, true);
   // A watch of one object is a watch of the collection filtered by name, as upstream does it.
   if (ctx.ri.name) {
     params.fieldSelector = [params.fieldSelector, `metadata.name=${ctx.ri.name}`].filter(Boolean).join(',');

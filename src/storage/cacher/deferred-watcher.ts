@@ -1,7 +1,7 @@
 // A Watcher whose source is decided asynchronously (the cache once it is ready, or the inner
 // storage): watch() must return at once, and stop() must work before the source is known.
 import type { WatchEvent, Watcher } from '../interface.js';
-import { internalErrorStatus } from '../watch-events.js';
+import { watchErrorStatus } from '../watch-events.js';
 
 export class DeferredWatcher implements Watcher {
   private target: Watcher | undefined;
@@ -31,7 +31,7 @@ export class DeferredWatcher implements Watcher {
     try {
       w = await Promise.race([this.source, this.stoppedSignal]);
     } catch (e) {
-      yield { type: 'ERROR', object: internalErrorStatus(e instanceof Error ? e.message : String(e)) };
+      yield { type: 'ERROR', object: watchErrorStatus(e) };
       return;
     }
     if (!w || this.stopped) {

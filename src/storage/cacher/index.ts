@@ -195,6 +195,17 @@ export class Cacher implements Storage {
 
   private async openWatch(cache: WatchCache, key: string, opts: WatchOptions, from: bigint): Promise<Watcher> {
     if (!(await cache.waitReady(this.readyTimeoutMs))) return this.inner.watch(key, opts);
+    if (opts.sendInitialEvents) {
+      // The initial state must be no older than the revision asked for, or etcd's current one
+      // when none was (a consistent read), as upstream's watch-list waits for its cache.
+      if (!opts.resourceVersion) {
+        if (!(await this.consistent(cache))) return this.inner.watch(key, opts);
+      } else if (from > 0n && !(await cache.waitFresh(from, this.freshnessTimeoutMs, this.requestProgress))) {
+        if (!cache.isReady) return this.inner.watch(key, opts);
+        throw tooLargeResourceVersion(cache.root, from, cache.revision);
+      }
+      return cache.watch(key, opts, from);
+    }
     // etcd compacted past the start: answer as etcd would (410) rather than replay what it no
     // longer has. Checked for every start revision, since the cache may not have caught up yet.
     if (from > 0n && (await this.compactedAt(cache.root, from))) return this.inner.watch(key, opts);

@@ -4,7 +4,7 @@
 import type { KubeObject } from '../../api/types.js';
 import type { Storage, WatchEvent, WatchOptions, Watcher } from '../interface.js';
 import { decodeObject, encodeObject } from '../value.js';
-import { tooOldStatus, type Change } from '../watch-events.js';
+import { initialEventsEndBookmark, tooOldStatus, type Change } from '../watch-events.js';
 import { CacheWatcher } from './cache-watcher.js';
 import { Dispatcher, eventFor } from './dispatcher.js';
 import { EventBuffer, type EventBufferOptions } from './event-buffer.js';
@@ -124,7 +124,9 @@ export class WatchCache {
   /**
    * A watcher from the cache, registered now: rv 0 starts with the current objects as ADDED; rv N
    * replays the buffered changes after N (410 Expired if N is older than the buffer); an N in the
-   * future only gets changes after N. The caller checked isReady.
+   * future only gets changes after N. With sendInitialEvents the caller made the cache fresh
+   * enough: true starts with the current objects and the initial-events-end bookmark, false
+   * with nothing (from now when N is 0). The caller checked isReady.
    */
   watch(key: string, opts: WatchOptions, from: bigint): CacheWatcher {
     const filter = {
@@ -133,21 +135,30 @@ export class WatchCache {
       predicate: opts.predicate,
       bookmarks: opts.bookmarks ?? false,
     };
-    const after = from > this.changeRevision ? from : this.changeRevision;
+    // A snapshot of the current objects, or a replay of the changes after a revision; a watch
+    // with sendInitialEvents=false and no revision starts from now.
+    const snapshot = opts.sendInitialEvents ?? from === 0n;
+    const fromNow = !snapshot && from === 0n;
+    const startAt = snapshot ? 0n : fromNow ? this.revision : from;
+    const after = startAt > this.changeRevision ? startAt : this.changeRevision;
     const w = new CacheWatcher(filter, after, this.opts.watcherBufferSize, (x) => this.dispatcher.remove(x));
-    if (from !== 0n && from < this.events.oldestStart()) {
-      w.close(tooOldStatus(from, this.events.oldestStart()));
+    if (!snapshot && !fromNow && startAt < this.events.oldestStart()) {
+      w.close(tooOldStatus(startAt, this.events.oldestStart()));
       return w;
     }
     const initial: WatchEvent[] = [];
-    if (from === 0n) {
+    if (snapshot) {
       const end = filter.recursive ? prefixEnd(filter.key) : `${filter.key}\x00`;
       for (const kv of this.store.range(filter.key, end, 0).kvs) {
         const obj = decodeObject(kv.value, kv.modRevision, kv.key);
         if (!filter.predicate || filter.predicate(obj)) initial.push({ type: 'ADDED', object: obj });
       }
-    } else {
-      for (const e of this.events.since(from)) {
+      if (opts.sendInitialEvents && filter.bookmarks) {
+        initial.push(initialEventsEndBookmark(this.revision));
+        w.lastRevision = this.revision;
+      }
+    } else if (!fromNow) {
+      for (const e of this.events.since(startAt)) {
         if (!w.matches(e.key)) continue;
         const event = eventFor(e.change, filter.predicate);
         if (event) initial.push(event);

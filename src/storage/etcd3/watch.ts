@@ -4,10 +4,10 @@
 import type { IDuplexStream, IEvent, IWatchRequest, IWatchResponse } from 'etcd3';
 import type { KubeObject } from '../../api/types.js';
 import type { WatchEvent, WatchOptions, Watcher } from '../interface.js';
-import { prefixRangeEnd, parseResourceVersion } from '../resource-version.js';
+import { prefixRangeEnd, parseResourceVersion, tooLargeResourceVersion } from '../resource-version.js';
 import { decodeObject } from '../value.js';
 import { WatchQueue } from '../watch-queue.js';
-import { bookmarkEvent, changeToEvent, internalErrorStatus, tooOldStatus, type Change } from '../watch-events.js';
+import { bookmarkEvent, changeToEvent, initialEventsEndBookmark, internalErrorStatus, tooOldStatus, watchErrorStatus, type Change } from '../watch-events.js';
 import { bytes, revisionOf, type EtcdContext } from './client.js';
 
 type WatchStream = IDuplexStream<IWatchRequest, IWatchResponse>;
@@ -227,16 +227,24 @@ export function watch(ctx: EtcdContext, mux: WatchMux, key: string, opts: WatchO
 
   const start = async () => {
     let after = fromRevision;
-    if (fromRevision === 0n) {
-      // rv '' / '0': the current state as ADDED events, then changes after that read.
+    const initialState = opts.sendInitialEvents ?? fromRevision === 0n;
+    if (initialState) {
+      // The current state as ADDED events, then changes after that read; a current revision is
+      // never older than the one asked for, unless etcd has not reached it.
       const resp = await ctx.call('list', watchKey, (o) =>
         ctx.client.kv.range({ key: bytes(watchKey), ...(rangeEnd ? { range_end: rangeEnd } : {}) }, o),
       );
       after = revisionOf(resp.header);
+      if (after < fromRevision) throw tooLargeResourceVersion(key, fromRevision, after);
       for (const kv of resp.kvs) {
         const obj = decodeObject(kv.value, kv.mod_revision, kv.key.toString('utf8'));
         if (!opts.predicate || opts.predicate(obj)) queue.push({ type: 'ADDED', object: obj });
       }
+      if (opts.sendInitialEvents && opts.bookmarks) queue.push(initialEventsEndBookmark(after));
+    } else if (fromRevision === 0n) {
+      // sendInitialEvents=false without a revision: changes from now on.
+      const resp = await ctx.call('list', watchKey, (o) => ctx.client.kv.range({ key: bytes(watchKey), count_only: true }, o));
+      after = revisionOf(resp.header);
     }
     if (queue.isStopped) return;
     await mux.add({
@@ -249,7 +257,7 @@ export function watch(ctx: EtcdContext, mux: WatchMux, key: string, opts: WatchO
     });
   };
   start().catch((e: unknown) => {
-    queue.push({ type: 'ERROR', object: internalErrorStatus(e instanceof Error ? e.message : String(e)) });
+    queue.push({ type: 'ERROR', object: watchErrorStatus(e) });
     queue.end();
   });
   return queue;

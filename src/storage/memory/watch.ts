@@ -2,9 +2,9 @@
 // predicate transitions, bookmarks and 410 on compaction as the etcd3 backend.
 import type { KubeObject } from '../../api/types.js';
 import type { WatchOptions, Watcher } from '../interface.js';
-import { parseResourceVersion, prefixRangeEnd } from '../resource-version.js';
+import { parseResourceVersion, prefixRangeEnd, tooLargeResourceVersion } from '../resource-version.js';
 import { decodeObject } from '../value.js';
-import { bookmarkEvent, changeToEvent, internalErrorStatus, tooOldStatus } from '../watch-events.js';
+import { bookmarkEvent, changeToEvent, initialEventsEndBookmark, tooOldStatus, watchErrorStatus } from '../watch-events.js';
 import { WatchQueue } from '../watch-queue.js';
 import type { ChangeRecord, Mvcc } from './mvcc.js';
 
@@ -36,7 +36,7 @@ export function watchMemory(store: Mvcc, key: string, opts: WatchOptions, bookma
   const fail = (e: unknown) => {
     unsubscribe();
     clearInterval(timer);
-    queue.push({ type: 'ERROR', object: internalErrorStatus(e instanceof Error ? e.message : String(e)) });
+    queue.push({ type: 'ERROR', object: watchErrorStatus(e) });
     queue.end();
   };
   const deliver = (c: ChangeRecord) => {
@@ -51,13 +51,17 @@ export function watchMemory(store: Mvcc, key: string, opts: WatchOptions, bookma
 
   try {
     let after = fromRevision;
-    if (fromRevision === 0n) {
+    if (opts.sendInitialEvents ?? fromRevision === 0n) {
       const snapshot = store.range(watchKey, opts.recursive ? end : Buffer.from(`${watchKey}\x00`, 'utf8'), 0, 0n, watchKey);
       after = snapshot.revision;
+      if (after < fromRevision) throw tooLargeResourceVersion(key, fromRevision, after);
       for (const kv of snapshot.kvs) {
         const obj = decodeObject(kv.value, kv.modRevision, kv.key);
         if (!opts.predicate || opts.predicate(obj)) queue.push({ type: 'ADDED', object: obj });
       }
+      if (opts.sendInitialEvents && opts.bookmarks) queue.push(initialEventsEndBookmark(after));
+    } else if (fromRevision === 0n) {
+      after = store.revision;
     }
     const history = store.changesFrom(after + 1n);
     if (!history) {
