@@ -10,6 +10,7 @@ import { builtinCatalog } from '../api/catalog.js';
 import { isApiError } from '../api/errors.js';
 import { ensureSystemNamespaces, ensureSystemPriorityClasses } from '../controllers/bootstrap.js';
 import { NamespaceFinalizer } from '../controllers/namespace-finalizer.js';
+import { ClusterAuthenticationTrust } from '../controllers/cluster-authentication-trust.js';
 import { startObjectCounter } from '../controllers/object-count.js';
 import { createMaxInFlight } from '../filters/max-in-flight.js';
 import { log } from '../observability/logger.js';
@@ -208,9 +209,23 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   const server: Server = createServer(tls.serverOptions(), app);
   tls.attach(server);
   const tlsFiles = [certFile, keyFile, ...(cfg.tlsSniCertKeys ?? []).flatMap(p => [p.certFile, p.keyFile]), ...authentication.listenerClientCAs.map(c => c.file)];
+  const rh = authentication.requestHeader;
+  const trust = new ClusterAuthenticationTrust(stores.builtin('', 'configmaps'), {
+    ...(authentication.clientCA ? { clientCA: () => authentication.clientCA!.pem } : {}),
+    ...(rh ? {
+      requestHeader: {
+        ca: () => rh.ca.pem, usernameHeaders: rh.usernameHeaders, uidHeaders: rh.uidHeaders, groupHeaders: rh.groupHeaders,
+        extraHeaderPrefixes: rh.extraHeaderPrefixes, allowedNames: rh.allowedNames,
+      },
+    } : {}),
+  });
   let syncing = Promise.resolve();
   const stopWatchingTLS = watchFiles(tlsFiles, () => {
-    syncing = syncing.then(() => tls.sync()).then(() => undefined, e => log.error('TLS reload failed', { err: String(e) }));
+    syncing = syncing.then(() => tls.sync())
+      .catch(e => log.error('TLS reload failed', { err: String(e) }))
+      // A reloaded client CA is published to the components that trust this server's callers.
+      .then(() => trust.sync())
+      .catch(e => log.warn('cluster authentication trust sync failed', { err: String(e) }));
   });
   // Watches are long-lived; per-request timeouts are the filters' job.
   server.requestTimeout = 0;
@@ -238,6 +253,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   health.addPostStartHook('bootstrap-controller');
   health.addPostStartHook('scheduling/bootstrap-system-priority-classes');
   bootstrap.catch(e => log.error('bootstrap failed', { err: String(e) }));
+  const trustStarted = health.addPostStartHook('start-cluster-authentication-info-controller');
+  bootstrap.then(() => { trust.start(); trustStarted(); }).catch(() => {});
   const repaired = health.addPostStartHook('start-service-ip-repair-controllers');
   bootstrap.then(() => retryForever('service networking start', () => core.start(stores, port, repaired)))
     .catch(e => log.error('service networking start failed', { err: String(e) }));
@@ -250,6 +267,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     async stop() {
       health.markShutdown();
       stopWatchingTLS();
+      await trust.stop();
       await core.stop();
       authz.stop();
       namespaceFinalizer.stop();

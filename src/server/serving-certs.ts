@@ -157,7 +157,9 @@ export class ServingCertificates {
     const same = serving.cert.equals(this.#serving.cert) && serving.key.equals(this.#serving.key)
       && sni.every((p, i) => p.cert.equals(this.#sni[i]!.cert) && p.key.equals(this.#sni[i]!.key));
     if (same && !caChanged) return false;
-    return this.#applyOrKeep(serving, sni);
+    if (this.#applyOrKeep(serving, sni)) return true;
+    // Unusable new certificates must not hold back a new client CA: apply it with the ones in use.
+    return caChanged && this.#applyOrKeep(this.#serving, this.#sni);
   }
 
   #applyOrKeep(serving: CertKeyContent, sni: CertKeyContent[]): boolean {

@@ -1,6 +1,7 @@
 // The authenticator union, impersonation and the authentication APIs, against the real server
 // with kubectl 1.32 and raw HTTPS.
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,6 +195,25 @@ describe('authentication', () => {
     assert.equal(admin.username, 'kubernetes-admin');
     // The front-proxy certificate alone is no user.
     assertUnauthorized(await s.http('GET', '/api/v1/namespaces', { clientCert: frontProxy }));
+  });
+
+  it('publishes its client CA and front-proxy settings in kube-system/extension-apiserver-authentication', async () => {
+    // What kube-controller-manager and kube-scheduler read to authenticate their callers.
+    let cm: { data?: Record<string, string> } = {};
+    for (let i = 0; i < 50 && !cm.data; i++) {
+      const r = await s.http('GET', '/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication');
+      if (r.status === 200) cm = r.json();
+      else await new Promise(res => setTimeout(res, 100));
+    }
+    const data = cm.data ?? {};
+    const der = (pem: string) => new X509Certificate(pem).raw.toString('base64');
+    assert.equal(der(data['client-ca-file'] ?? ''), der(readFileSync(s.pki.caCert, 'utf8')));
+    assert.equal(der(data['requestheader-client-ca-file'] ?? ''), der(readFileSync(s.pki.frontProxyCaCert, 'utf8')));
+    assert.equal(data['requestheader-username-headers'], '["X-Remote-User"]');
+    assert.equal(data['requestheader-group-headers'], '["X-Remote-Group"]');
+    assert.equal(data['requestheader-extra-headers-prefix'], '["X-Remote-Extra-"]');
+    assert.equal(data['requestheader-uid-headers'], '["X-Remote-Uid"]');
+    assert.equal(data['requestheader-allowed-names'], '["front-proxy-client"]');
   });
 
   it('impersonates with kubectl --as under AlwaysAllow', async () => {

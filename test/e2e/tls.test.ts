@@ -170,5 +170,11 @@ describe('cipher suites, SNI, HSTS and reloading', () => {
     // The admin's CA is still trusted.
     const r = await s.kubectl(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']);
     assert.equal(r.code, 0, r.stderr);
+    // The reloaded bundle is published for the components that authenticate this server's callers.
+    await eventually('publishing the new CA', async () => {
+      const cm = await s.http('GET', '/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication');
+      const bundle = cm.json<{ data?: Record<string, string> }>().data?.['client-ca-file'] ?? '';
+      return bundle.includes(otherCA.certPem.trim().split('\n')[1]!);
+    }, s.logs);
   });
 });

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { before, test } from 'node:test';
-import { buildNameMap, certificateNames, lookupName } from '../../src/server/serving-certs.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CABundle } from '../../src/authn/ca-bundle.js';
+import { buildNameMap, certificateNames, lookupName, ServingCertificates } from '../../src/server/serving-certs.js';
 import { createCA, issueCert, type CertKeyPair } from '../../src/server/pki.js';
 
 let ca: CertKeyPair;
@@ -42,4 +46,28 @@ test('lookup: exact name, then one wildcard label, case- and trailing-dot-insens
   assert.equal(lookupName(map, 'a.b.example.com'), undefined, 'a wildcard covers one label');
   assert.equal(lookupName(map, 'example.com'), undefined);
   assert.equal(lookupName(map, ''), undefined);
+});
+
+test('sync: a new client CA is applied even while the new serving pair is unusable', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kas-serving-'));
+  try {
+    const serving = await issueCert({ ca, commonName: 'localhost', dnsNames: ['localhost'], usage: 'server', keyAlgorithm: 'ecdsa' });
+    const clientCA = await createCA('client-ca', { keyAlgorithm: 'ecdsa' });
+    const otherCA = await createCA('other-client-ca', { keyAlgorithm: 'ecdsa' });
+    const f = (name: string, content: string) => { const p = join(dir, name); writeFileSync(p, content); return p; };
+    const certFile = f('tls.crt', serving.certPem);
+    const keyFile = f('tls.key', serving.keyPem);
+    const caFile = f('ca.crt', clientCA.certPem);
+    const bundle = await CABundle.load(caFile);
+    const certs = await ServingCertificates.load({ serving: { certFile, keyFile }, sni: [], clientCAs: [bundle], minVersion: 'TLSv1.2' });
+    assert.equal(await certs.sync(), false, 'nothing changed');
+    writeFileSync(certFile, 'garbage');
+    writeFileSync(caFile, `${clientCA.certPem}${otherCA.certPem}`);
+    assert.equal(await certs.sync(), true);
+    assert.equal(bundle.roots.length, 2);
+    assert.match(String(certs.serverOptions().ca), /BEGIN CERTIFICATE[\s\S]+BEGIN CERTIFICATE/, 'the listener asks for certificates from both CAs');
+    assert.equal(String(certs.serverOptions().cert), serving.certPem, 'the serving pair in use is kept');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
