@@ -113,6 +113,8 @@ function toServerConfig(o: Options): ServerConfig {
   set('tlsCiphers', suites.ciphers);
   cfg.tlsSniCertKeys = o.raw.namedCertKeys('tls-sni-cert-key').map(k => ({ certFile: k.certFile, keyFile: k.keyFile, names: [...k.names] }));
   set('clientCaFile', optional(o.clientCaFile));
+  set('encryptionProviderConfig', optional(o.raw.string('encryption-provider-config')));
+  cfg.encryptionProviderConfigAutomaticReload = o.raw.bool('encryption-provider-config-automatic-reload');
   set('etcdCafile', optional(o.etcdCafile));
   set('etcdCertfile', optional(o.etcdCertfile));
   set('etcdKeyfile', optional(o.etcdKeyfile));
@@ -167,7 +169,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   code => process.exit(code),
   (e: unknown) => {
-    const msg = isStorageError(e) ? `storage: ${e.message}` : e instanceof Error ? e.stack ?? e.message : String(e);
+    // One line, as upstream's start-up errors; the stack only at --v=4 and above.
+    const msg = isStorageError(e) ? `storage: ${e.message}` : e instanceof Error ? e.message : String(e);
+    if (e instanceof Error && e.stack) log.v(4).info('start-up failed', { stack: e.stack });
     process.stderr.write(`Error: ${msg}\n`);
     process.exit(1);
   },

@@ -17,6 +17,7 @@ import { log } from '../observability/logger.js';
 import { observeEtcd } from '../observability/metrics.js';
 import { Etcd3Storage } from '../storage/etcd3/index.js';
 import { Cacher } from '../storage/cacher/index.js';
+import { EncryptionConfig, keyResolver } from '../storage/encryption/config.js';
 import type { Storage } from '../storage/interface.js';
 import { buildApp } from './app.js';
 import { HealthChecks } from './healthz.js';
@@ -58,6 +59,10 @@ export interface ServerConfig {
   maxMutatingRequestsInflight: number;
   shutdownDelayMs: number;
   hstsDirectives: string[];
+  /** --encryption-provider-config: encrypt resources at rest. */
+  encryptionProviderConfig?: string;
+  /** --encryption-provider-config-automatic-reload. */
+  encryptionProviderConfigAutomaticReload?: boolean;
   /** --watch-cache (default true): serve reads and watches from memory. */
   watchCache?: boolean;
   /** --authorization-mode, in order; AlwaysAllow when unset. */
@@ -121,6 +126,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     getObject,
     ...(cfg.advertiseAddress ? { externalAddress: `${cfg.advertiseAddress.includes(':') ? `[${cfg.advertiseAddress}]` : cfg.advertiseAddress}:${cfg.securePort}` } : {}),
   });
+  const encryption = cfg.encryptionProviderConfig ? await encryptionAtRest(cfg.encryptionProviderConfig, cfg.etcdPrefix, cfg.encryptionProviderConfigAutomaticReload ?? false) : undefined;
   const etcd = new Etcd3Storage({
     endpoints: cfg.etcdServers,
     ...(cfg.etcdCafile ? { caFile: cfg.etcdCafile } : {}),
@@ -129,6 +135,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     compactionIntervalMs: cfg.etcdCompactionIntervalMs,
     leaseReuseDurationSeconds: cfg.leaseReuseDurationSeconds ?? 60,
     observe: observeEtcd,
+    ...(encryption ? { transformerFor: encryption.transformerFor } : {}),
   });
   // --watch-cache: reads and watches of every built-in resource served from memory (storage/cacher).
   const storage: Storage = cfg.watchCache === false ? etcd : new Cacher(etcd, {
@@ -267,6 +274,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     async stop() {
       health.markShutdown();
       stopWatchingTLS();
+      encryption?.stop();
       await trust.stop();
       await core.stop();
       authz.stop();
@@ -284,5 +292,30 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       await auditor?.shutdown();
       await storage.close();
     },
+  };
+}
+
+/**
+ * Encryption at rest from --encryption-provider-config: each etcd key's resource picks its
+ * transformer; with automatic reload a changed file takes effect for the next read or write (a
+ * file that does not load keeps the previous configuration).
+ */
+async function encryptionAtRest(file: string, etcdPrefix: string, autoReload: boolean) {
+  let config = await EncryptionConfig.load(file);
+  const resolve = keyResolver(etcdPrefix, builtinCatalog().all().map(info => ({ path: info.etcdPath, gr: { group: info.group, resource: info.resource } })));
+  const stop = autoReload
+    ? watchFiles([file], () => {
+      EncryptionConfig.load(file).then(
+        next => { config = next; log.info('Loaded a new encryption configuration', { file }); },
+        e => log.error('Unable to reload the encryption configuration, keeping the previous one', { err: (e as Error).message }),
+      );
+    })
+    : () => {};
+  return {
+    transformerFor: (key: string) => {
+      const gr = resolve(key);
+      return gr ? config.transformerFor(gr) : undefined;
+    },
+    stop,
   };
 }

@@ -2,6 +2,7 @@
 // retries or circuit breakers (a failure surfaces at once as StorageError 'Unavailable'), and
 // timing of every call for etcd_request_duration_seconds.
 import { readFileSync } from 'node:fs';
+import type { Transformer } from '../encryption/transformers.js';
 import { noop } from 'cockatiel';
 import {
   ClientClosedError,
@@ -34,11 +35,17 @@ export interface Etcd3StorageOptions {
   observe?: (operation: string, type: string, seconds: number, ok: boolean) => void;
   /** Told about failed periodic compactions (upstream logs them and tries again next interval). */
   onCompactionError?: (e: unknown) => void;
+  /** Encryption at rest: the transformer for a key's values, or undefined to store them as they are. */
+  transformerFor?: (key: string) => Transformer | undefined;
 }
 
 /** What every verb needs: the client, the deadline and the metrics hook. */
 export interface EtcdContext {
   client: Etcd3;
+  /** A value as etcd stores it (encrypted when a transformer covers the key). */
+  toStored(key: string, json: string): Buffer;
+  /** A stored value back to its JSON bytes. */
+  fromStored(key: string, stored: Buffer): Buffer;
   /** Runs one etcd call under a deadline, timing it and mapping transport errors to 'Unavailable'. */
   call<T>(operation: string, key: string, fn: (options: { deadline: Date }) => Promise<T>): Promise<T>;
 }
@@ -97,8 +104,18 @@ export function isFutureRevisionError(e: unknown): boolean {
 export function createContext(client: Etcd3, opts: Etcd3StorageOptions): EtcdContext {
   const requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
   const observe = opts.observe;
+  const transformerFor = opts.transformerFor;
   return {
     client,
+    toStored: (key, json) => {
+      const plain = Buffer.from(json, 'utf8');
+      const t = transformerFor?.(key);
+      return t ? t.toStorage(plain, key) : plain;
+    },
+    fromStored: (key, stored) => {
+      const t = transformerFor?.(key);
+      return t ? t.fromStorage(stored, key) : stored;
+    },
     async call(operation, key, fn) {
       const started = process.hrtime.bigint();
       let ok = false;

@@ -27,7 +27,7 @@ export async function create(ctx: EtcdContext, leases: LeaseManager, key: string
     ctx.client.kv.txn(
       {
         compare: [{ key: bytes(key), target: 'Mod', result: 'Equal', mod_revision: 0 }],
-        success: [{ request_put: { key: bytes(key), value: bytes(data), lease } }],
+        success: [{ request_put: { key: bytes(key), value: ctx.toStored(key, data), lease } }],
       },
       o,
     ),

@@ -28,6 +28,6 @@ export async function deleteKey(ctx: EtcdContext, key: string, opts: DeleteOptio
     );
     // As upstream: the last stored object, stamped with the revision of its deletion.
     if (resp.succeeded) return decodeObject(state.raw, resp.header.revision, key);
-    state = stateFromRange(key, resp.responses[0].response_range);
+    state = stateFromRange(ctx, key, resp.responses[0].response_range);
   }
 }

@@ -5,7 +5,7 @@ import { StorageError } from '../errors.js';
 import { decodeObject } from '../value.js';
 import { bytes, type EtcdContext } from './client.js';
 
-/** A key as last read: the object (null when absent), its stored bytes, mod_revision ('0' when absent) and lease. */
+/** A key as last read: the object (null when absent), its JSON bytes, mod_revision ('0' when absent) and lease. */
 export interface StoredState {
   obj: KubeObject | null;
   raw: Buffer | null;
@@ -13,15 +13,16 @@ export interface StoredState {
   lease: string;
 }
 
-export function stateFromRange(key: string, resp: IRangeResponse): StoredState {
+export function stateFromRange(ctx: EtcdContext, key: string, resp: IRangeResponse): StoredState {
   const kv = resp.kvs[0];
   if (!kv) return { obj: null, raw: null, modRevision: '0', lease: '0' };
-  return { obj: decodeObject(kv.value, kv.mod_revision, key), raw: kv.value, modRevision: kv.mod_revision, lease: kv.lease };
+  const raw = ctx.fromStored(key, kv.value);
+  return { obj: decodeObject(raw, kv.mod_revision, key), raw, modRevision: kv.mod_revision, lease: kv.lease };
 }
 
 export async function readState(ctx: EtcdContext, key: string): Promise<StoredState> {
   const resp = await ctx.call('get', key, (o) => ctx.client.kv.range({ key: bytes(key) }, o));
-  return stateFromRange(key, resp);
+  return stateFromRange(ctx, key, resp);
 }
 
 export async function get(ctx: EtcdContext, key: string): Promise<KubeObject> {

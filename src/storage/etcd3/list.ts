@@ -17,7 +17,10 @@ export function list(ctx: EtcdContext, prefix: string, opts: ListOptions): Promi
         ctx.client.kv.range({ key: bytes(start), range_end: end, limit, revision: revision.toString() }, o),
       );
       return {
-        kvs: resp.kvs.map((kv) => ({ key: kv.key.toString('utf8'), value: kv.value, modRevision: kv.mod_revision })),
+        kvs: resp.kvs.map((kv) => {
+          const key = kv.key.toString('utf8');
+          return { key, value: ctx.fromStored(key, kv.value), modRevision: kv.mod_revision };
+        }),
         more: resp.more,
         count: Number(resp.count),
         revision: revisionOf(resp.header),

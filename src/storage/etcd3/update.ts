@@ -43,13 +43,13 @@ export async function guaranteedUpdate(
         {
           compare: [{ key: bytes(key), target: 'Mod', result: 'Equal', mod_revision: state.modRevision }],
           // Without a new TTL the key keeps its lease (an Event's TTL) across updates.
-          success: [{ request_put: { key: bytes(key), value: bytes(data), lease } }],
+          success: [{ request_put: { key: bytes(key), value: ctx.toStored(key, data), lease } }],
           failure: [{ request_range: { key: bytes(key) } }],
         },
         o,
       ),
     );
     if (resp.succeeded) return decodeObject(data, resp.header.revision, key);
-    state = stateFromRange(key, resp.responses[0].response_range);
+    state = stateFromRange(ctx, key, resp.responses[0].response_range);
   }
 }

@@ -179,7 +179,7 @@ export class WatchMux {
     }
     try {
       for (const e of resp.events) {
-        const event = changeToEvent(toChange(e), sub.predicate);
+        const event = changeToEvent(toChange(this.ctx, e), sub.predicate);
         sub.lastRevision = BigInt(e.kv.mod_revision);
         if (event) sub.queue.push(event);
       }
@@ -201,21 +201,21 @@ export class WatchMux {
   }
 }
 
-function toChange(e: IEvent): Change {
+function toChange(ctx: EtcdContext, e: IEvent): Change {
   const key = e.kv.key.toString('utf8');
   const rev = e.kv.mod_revision;
   if (e.type === 'Delete') {
     if (!e.prev_kv) {
       throw new Error(`etcd event received with PrevKv=nil (key=${JSON.stringify(key)}, modRevision=${rev}, type=DELETE)`);
     }
-    return { kind: 'delete', created: false, current: null, previous: decodeObject(e.prev_kv.value, rev, key) };
+    return { kind: 'delete', created: false, current: null, previous: decodeObject(ctx.fromStored(key, e.prev_kv.value), rev, key) };
   }
   return {
     kind: 'put',
     created: e.kv.create_revision === e.kv.mod_revision,
-    current: decodeObject(e.kv.value, rev, key),
+    current: decodeObject(ctx.fromStored(key, e.kv.value), rev, key),
     // The previous state, stamped with this revision: what a watcher leaving the predicate sees.
-    previous: e.prev_kv ? decodeObject(e.prev_kv.value, rev, key) : null,
+    previous: e.prev_kv ? decodeObject(ctx.fromStored(key, e.prev_kv.value), rev, key) : null,
   };
 }
 
@@ -237,7 +237,8 @@ export function watch(ctx: EtcdContext, mux: WatchMux, key: string, opts: WatchO
       after = revisionOf(resp.header);
       if (after < fromRevision) throw tooLargeResourceVersion(key, fromRevision, after);
       for (const kv of resp.kvs) {
-        const obj = decodeObject(kv.value, kv.mod_revision, kv.key.toString('utf8'));
+        const k = kv.key.toString('utf8');
+        const obj = decodeObject(ctx.fromStored(k, kv.value), kv.mod_revision, k);
         if (!opts.predicate || opts.predicate(obj)) queue.push({ type: 'ADDED', object: obj });
       }
       if (opts.sendInitialEvents && opts.bookmarks) queue.push(initialEventsEndBookmark(after));
