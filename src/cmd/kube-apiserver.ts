@@ -4,7 +4,7 @@ import type { AuditConfig, BatchOptions } from '../audit/auditor.js';
 import type { AuditMode } from '../audit/backend.js';
 import { isStorageError } from '../storage/errors.js';
 import { log, setVerbosity } from '../observability/logger.js';
-import { buildOptions, optionWarnings, setButNotImplemented, usage, validateOptions, type Options } from '../options/options.js';
+import { buildOptions, optionWarnings, setButNotImplemented, unimplementedAdmissionPlugins, usage, validateOptions, type Options } from '../options/options.js';
 import { FlagError, parseFlags } from '../options/parse.js';
 import { tlsCipherSuites, tlsMinVersion } from '../options/tls-flags.js';
 import { startServer, type ServerConfig } from '../server/run.js';
@@ -114,6 +114,7 @@ function toServerConfig(o: Options): ServerConfig {
   cfg.tlsSniCertKeys = o.raw.namedCertKeys('tls-sni-cert-key').map(k => ({ certFile: k.certFile, keyFile: k.keyFile, names: [...k.names] }));
   set('clientCaFile', optional(o.clientCaFile));
   set('encryptionProviderConfig', optional(o.raw.string('encryption-provider-config')));
+  cfg.admissionPlugins = [...o.enabledAdmissionPlugins];
   cfg.encryptionProviderConfigAutomaticReload = o.raw.bool('encryption-provider-config-automatic-reload');
   set('etcdCafile', optional(o.etcdCafile));
   set('etcdCertfile', optional(o.etcdCertfile));
@@ -144,6 +145,8 @@ async function main(argv: string[]): Promise<number> {
     }
     for (const name of setButNotImplemented(parsed)) log.warn(`Flag --${name} is accepted but not implemented yet; it has no effect`);
     for (const w of optionWarnings(options)) log.warn(w);
+    const missing = unimplementedAdmissionPlugins(options);
+    if (missing.length > 0) log.warn(`Admission plugins enabled but not implemented yet; they admit every request: ${missing.join(', ')}`);
     config = toServerConfig(options);
   } catch (e) {
     if (e instanceof FlagError) {

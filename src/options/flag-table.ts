@@ -227,10 +227,10 @@ export const FLAGS: readonly FlagSpec[] = [
     { name: 'egress-selector-config-file', type: 'string', description: 'EgressSelectorConfiguration file for outbound connections.' },
   ]),
   ...section('Admission', [
-    { name: 'admission-control', type: 'strings', deprecated: 'Use --enable-admission-plugins or --disable-admission-plugins instead. Will be removed in a future version.', description: 'Admission plugins to run, replacing the defaults.' },
+    { name: 'admission-control', type: 'strings', deprecated: 'Use --enable-admission-plugins or --disable-admission-plugins instead. Will be removed in a future version.', implemented: true, description: 'Admission plugins to run, replacing the defaults.' },
     { name: 'admission-control-config-file', type: 'string', description: 'AdmissionConfiguration file with per-plugin settings.' },
-    { name: 'disable-admission-plugins', type: 'strings', description: 'Admission plugins to turn off even if enabled by default.' },
-    { name: 'enable-admission-plugins', type: 'strings', description: 'Admission plugins to turn on in addition to the defaults.' },
+    { name: 'disable-admission-plugins', type: 'strings', implemented: true, description: 'Admission plugins to turn off even if enabled by default.' },
+    { name: 'enable-admission-plugins', type: 'strings', implemented: true, description: 'Admission plugins to turn on in addition to the defaults.' },
   ]),
   ...section('Metrics', [
     { name: 'allow-metric-labels', type: 'stringToString', description: 'metric,label=\'v1,v2\' allow-lists of label values.' },

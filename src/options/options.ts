@@ -161,6 +161,14 @@ export function setButNotImplemented(parsed: ParsedFlags): string[] {
 }
 
 /** Upstream's start-up warnings that follow from the options alone. */
+/** The admission plugins this server implements; the others it accepts, and they admit everything. */
+export const IMPLEMENTED_ADMISSION_PLUGINS = ['NamespaceLifecycle', 'MutatingAdmissionWebhook', 'ValidatingAdmissionWebhook'];
+
+/** Enabled admission plugins this server does not implement (ours to warn about, not upstream's). */
+export function unimplementedAdmissionPlugins(o: Options): string[] {
+  return o.enabledAdmissionPlugins.filter(p => !IMPLEMENTED_ADMISSION_PLUGINS.includes(p));
+}
+
 export function optionWarnings(o: Options): string[] {
   const warnings = [...o.raw.deprecationWarnings];
   if (!o.raw.isSet('service-cluster-ip-range')) {

@@ -5,6 +5,8 @@ import type { KubeObject } from '../api/types.js';
 
 export interface AdmissionOptions {
   dryRun: boolean;
+  /** The subresource written ('status', 'scale', ...); absent for the object itself. */
+  subresource?: string;
 }
 
 export interface Admission {

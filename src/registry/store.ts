@@ -304,7 +304,7 @@ export class Store {
     }
     applyDefaults(this.info, next, current);
     opts.recordWrite?.(current, next);
-    await this.admission.update(this.info, next, current, opts);
+    await this.admission.update(this.info, next, current, subresource ? { ...opts, subresource } : opts);
     if (subresource !== 'binding' && subresource !== 'ephemeralcontainers') assertValid(this.info, next, validateUpdate(this.info, next, current));
     const cur = clone(current);
     delete cur.metadata.resourceVersion;

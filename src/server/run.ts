@@ -30,7 +30,9 @@ import { buildAuthentication, type AuthenticationFlags } from '../authn/setup.js
 import type { ObjectGetter } from '../authn/object-getter.js';
 import { buildAuthorization, type AuthorizationSetup } from '../authz/build.js';
 import { rbacEscalation } from '../admission/rbac-escalation.js';
+import { mutatingWebhooks, validatingWebhooks, type WebhookSources } from '../admission/webhook/plugin.js';
 import { Informer } from '../registry/informer.js';
+import type { Store } from '../registry/store.js';
 
 export interface ServerConfig {
   bindAddress: string;
@@ -59,6 +61,8 @@ export interface ServerConfig {
   maxMutatingRequestsInflight: number;
   shutdownDelayMs: number;
   hstsDirectives: string[];
+  /** The enabled admission plugins (--enable/--disable-admission-plugins); every implemented one when unset. */
+  admissionPlugins?: string[];
   /** --encryption-provider-config: encrypt resources at rest. */
   encryptionProviderConfig?: string;
   /** --encryption-provider-config-automatic-reload. */
@@ -168,7 +172,21 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   };
   let authz: AuthorizationSetup | undefined;
   const escalation = rbacEscalation({ authorize: (u, a) => authz!.authorization.authorize(u, a), resolver: () => authz?.rbac });
-  const admission = new AdmissionChain([namespaceLifecycle(getNamespace), escalation]);
+  const webhookConfigs: { mutating?: Informer; validating?: Informer } = {};
+  const webhookSources: WebhookSources = {
+    configurations: kind => webhookConfigs[kind]?.list() ?? [],
+    namespaceLabels: async name => (await getNamespace(name))?.metadata.labels,
+    resolveService: (namespace, name, port) => resolveServiceHost(stores!.builtin('', 'services'), namespace, name, port),
+  };
+  // Upstream's default order: NamespaceLifecycle first, the webhooks after the built-in plugins.
+  const enabled = (name: string) => cfg.admissionPlugins?.includes(name) ?? true;
+  const admission = new AdmissionChain([
+    ...(enabled('NamespaceLifecycle') ? [namespaceLifecycle(getNamespace)] : []),
+    // Not a plugin upstream (RBAC's storage checks it), so never switched off.
+    escalation,
+    ...(enabled('MutatingAdmissionWebhook') ? [mutatingWebhooks(webhookSources)] : []),
+    ...(enabled('ValidatingAdmissionWebhook') ? [validatingWebhooks(webhookSources)] : []),
+  ]);
   stores = new Stores(catalog, storage, cfg.etcdPrefix, admission, info => core.hooksFor(info));
   const rbacStore = (resource: string) => stores!.builtin('rbac.authorization.k8s.io', resource);
   authz = buildAuthorization(cfg.authorizationModes ?? ['AlwaysAllow'], {
@@ -177,6 +195,10 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   });
   namespaces = new Informer(stores.builtin('', 'namespaces'));
   void namespaces.start();
+  webhookConfigs.mutating = new Informer(stores.builtin('admissionregistration.k8s.io', 'mutatingwebhookconfigurations'));
+  webhookConfigs.validating = new Informer(stores.builtin('admissionregistration.k8s.io', 'validatingwebhookconfigurations'));
+  void webhookConfigs.mutating.start();
+  void webhookConfigs.validating.start();
 
   const health = new HealthChecks({ etcd: () => storage.healthy() });
   const maxInFlight = createMaxInFlight({
@@ -280,6 +302,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       authz.stop();
       namespaceFinalizer.stop();
       namespaces?.stop();
+      webhookConfigs.mutating?.stop();
+      webhookConfigs.validating?.stop();
       stopObjectCounter();
       if (cfg.shutdownDelayMs > 0) await new Promise(r => setTimeout(r, cfg.shutdownDelayMs));
       await new Promise<void>(resolve => {
@@ -318,4 +342,19 @@ async function encryptionAtRest(file: string, etcdPrefix: string, autoReload: bo
     },
     stop,
   };
+}
+
+/**
+ * Where a Service-backed webhook is dialled, as upstream's ClusterIP resolver: the ClusterIP and
+ * the Service port, or an ExternalName's host.
+ */
+async function resolveServiceHost(services: Store, namespace: string, name: string, port: number): Promise<string> {
+  const svc = await services.get(namespace, name);
+  const spec = (svc['spec'] ?? {}) as { type?: string; clusterIP?: string; externalName?: string; ports?: { port: number }[] };
+  const type = spec.type ?? 'ClusterIP';
+  const join = (host: string, p: number) => (host.includes(':') ? `[${host}]:${p}` : `${host}:${p}`);
+  if (type === 'ExternalName') return join(spec.externalName ?? '', port);
+  if (spec.clusterIP === 'None') throw new Error('cannot route to service with ClusterIP "None"');
+  if (!(spec.ports ?? []).some(p => p.port === port)) throw new Error(`no service port ${port} found for service "${name}"`);
+  return join(spec.clusterIP ?? '', port);
 }

@@ -266,7 +266,7 @@ test('the implemented set is the one the server acts on', () => {
   assert.deepEqual(
     FLAGS.filter(f => f.implemented).map(f => f.name).sort(),
     [
-      'advertise-address', 'anonymous-auth', 'api-audiences', 'apiserver-count',
+      'admission-control', 'advertise-address', 'anonymous-auth', 'api-audiences', 'apiserver-count',
       'audit-log-batch-buffer-size', 'audit-log-batch-max-size', 'audit-log-batch-max-wait', 'audit-log-batch-throttle-burst',
       'audit-log-batch-throttle-enable', 'audit-log-batch-throttle-qps', 'audit-log-compress', 'audit-log-format', 'audit-log-maxage',
       'audit-log-maxbackup', 'audit-log-maxsize', 'audit-log-mode', 'audit-log-path', 'audit-log-version', 'audit-policy-file',
@@ -274,8 +274,8 @@ test('the implemented set is the one the server acts on', () => {
       'audit-webhook-batch-throttle-burst', 'audit-webhook-batch-throttle-enable', 'audit-webhook-batch-throttle-qps',
       'audit-webhook-config-file', 'audit-webhook-initial-backoff', 'audit-webhook-mode', 'audit-webhook-version',
       'authorization-mode',
-      'bind-address', 'cert-dir', 'client-ca-file', 'default-watch-cache-size', 'delete-collection-workers',
-      'enable-bootstrap-token-auth', 'encryption-provider-config', 'encryption-provider-config-automatic-reload', 'endpoint-reconciler-type',
+      'bind-address', 'cert-dir', 'client-ca-file', 'default-watch-cache-size', 'delete-collection-workers', 'disable-admission-plugins',
+      'enable-admission-plugins', 'enable-bootstrap-token-auth', 'encryption-provider-config', 'encryption-provider-config-automatic-reload', 'endpoint-reconciler-type',
       'etcd-cafile', 'etcd-certfile', 'etcd-compaction-interval', 'etcd-keyfile', 'etcd-prefix', 'etcd-servers', 'event-ttl', 'feature-gates',
       'help', 'kubernetes-service-node-port', 'lease-reuse-duration-seconds', 'max-mutating-requests-inflight', 'max-requests-inflight', 'min-request-timeout', 'request-timeout',
       'requestheader-allowed-names', 'requestheader-client-ca-file', 'requestheader-extra-headers-prefix', 'requestheader-group-headers',

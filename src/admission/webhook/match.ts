@@ -1,0 +1,77 @@
+// Which webhooks a request goes to, as upstream's webhook predicates decide: rules (operations,
+// API groups and versions, resources with subresources, scope), the namespace selector and the
+// object selector.
+import type { KubeObject } from '../../api/types.js';
+import { fromLabelSelectorObject, type LabelSelectorObject } from '../../registry/selectors/labels.js';
+
+export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+export interface RequestAttributes {
+  operation: AdmissionOperation;
+  group: string;
+  version: string;
+  resource: string;
+  subresource: string;
+  /** The object's namespace; '' for cluster-scoped objects. */
+  namespace: string;
+  object: KubeObject | null;
+  oldObject: KubeObject | null;
+}
+
+export interface Rule {
+  operations?: string[];
+  apiGroups?: string[];
+  apiVersions?: string[];
+  resources?: string[];
+  scope?: string;
+}
+
+const has = (list: string[] | undefined, v: string) => (list ?? []).some(x => x === '*' || x === v);
+
+function resourceMatches(patterns: string[] | undefined, resource: string, subresource: string): boolean {
+  return (patterns ?? []).some(p => {
+    if (p === '*/*') return true;
+    const slash = p.indexOf('/');
+    if (slash < 0) return subresource === '' && (p === '*' || p === resource);
+    const [res, sub] = [p.slice(0, slash), p.slice(slash + 1)];
+    return (res === '*' || res === resource) && (sub === '*' || sub === subresource);
+  });
+}
+
+function scopeMatches(scope: string | undefined, a: RequestAttributes): boolean {
+  // A Namespace is cluster-scoped even though its requests name a namespace.
+  const clusterScoped = a.resource === 'namespaces' && a.group === '' ? true : a.namespace === '';
+  if (scope === 'Namespaced') return !clusterScoped;
+  if (scope === 'Cluster') return clusterScoped;
+  return true;
+}
+
+export function ruleMatches(rule: Rule, a: RequestAttributes): boolean {
+  return has(rule.operations, a.operation) && has(rule.apiGroups, a.group) && has(rule.apiVersions, a.version)
+    && resourceMatches(rule.resources, a.resource, a.subresource) && scopeMatches(rule.scope, a);
+}
+
+/** An absent selector selects everything here (the webhook default), unlike a list's selector. */
+function selects(selector: LabelSelectorObject | undefined, labels: Record<string, string> | undefined): boolean {
+  if (!selector) return true;
+  return fromLabelSelectorObject(selector).matches(labels ?? {});
+}
+
+/**
+ * The namespace selector: a Namespace request is matched on the object's own labels; other
+ * cluster-scoped objects always match; namespaced ones on their namespace's labels.
+ */
+export function namespaceSelected(selector: LabelSelectorObject | undefined, a: RequestAttributes, namespaceLabels: Record<string, string> | undefined): boolean {
+  if (!selector || fromLabelSelectorObject(selector).isEmpty()) return true;
+  if (a.group === '' && a.resource === 'namespaces' && a.subresource === '') {
+    return selects(selector, (a.object ?? a.oldObject)?.metadata.labels);
+  }
+  if (a.namespace === '') return true;
+  return selects(selector, namespaceLabels);
+}
+
+/** The object selector matches the new object's labels or the old one's. */
+export function objectSelected(selector: LabelSelectorObject | undefined, a: RequestAttributes): boolean {
+  if (!selector) return true;
+  return [a.object, a.oldObject].some(o => o !== null && selects(selector, o.metadata.labels));
+}

@@ -1,0 +1,168 @@
+// Upstream's MutatingAdmissionWebhook and ValidatingAdmissionWebhook plugins: every matching
+// webhook of the (Mutating|Validating)WebhookConfigurations gets an admission.k8s.io/v1
+// AdmissionReview. Mutating webhooks run one after another (configurations by name) and may
+// answer a JSONPatch; validating ones run in parallel and may only refuse. failurePolicy decides
+// what an unreachable or broken webhook means; a dry-run request only goes to webhooks without
+// side effects.
+import { randomUUID } from 'node:crypto';
+import { ApiError, errors, type StatusReason } from '../../api/errors.js';
+import type { ResourceInfo } from '../../api/resource-info.js';
+import type { KubeObject, Status } from '../../api/types.js';
+import { requestUser } from '../../authz/request-user.js';
+import { log } from '../../observability/logger.js';
+import type { AdmissionOptions } from '../../registry/admission.js';
+import { applyJsonPatch } from '../../registry/patch/json-patch.js';
+import type { LabelSelectorObject } from '../../registry/selectors/labels.js';
+import type { AdmissionPlugin, Operation } from '../plugin.js';
+import { endpointOf, postJSON, type ClientConfig, type ServiceResolver } from './call.js';
+import { namespaceSelected, objectSelected, ruleMatches, type AdmissionOperation, type RequestAttributes, type Rule } from './match.js';
+
+interface Webhook {
+  name: string;
+  clientConfig: ClientConfig;
+  rules?: Rule[];
+  failurePolicy?: 'Fail' | 'Ignore';
+  namespaceSelector?: LabelSelectorObject;
+  objectSelector?: LabelSelectorObject;
+  sideEffects?: string;
+  timeoutSeconds?: number;
+}
+
+export interface WebhookSources {
+  /** The current MutatingWebhookConfigurations / ValidatingWebhookConfigurations. */
+  configurations(kind: 'mutating' | 'validating'): readonly KubeObject[];
+  namespaceLabels(name: string): Promise<Record<string, string> | undefined>;
+  resolveService: ServiceResolver;
+}
+
+interface AdmissionResponse {
+  uid?: string;
+  allowed?: boolean;
+  status?: Partial<Status>;
+  patch?: string;
+  patchType?: string;
+}
+
+const OPERATIONS: Record<Operation, AdmissionOperation> = { create: 'CREATE', update: 'UPDATE', delete: 'DELETE' };
+const OPTIONS_KIND: Record<Operation, string> = { create: 'CreateOptions', update: 'UpdateOptions', delete: 'DeleteOptions' };
+
+/** Webhooks never see their own configuration objects, so a broken webhook can always be removed. */
+function exempt(info: ResourceInfo): boolean {
+  return info.group === 'admissionregistration.k8s.io';
+}
+
+function attributesOf(op: Operation, info: ResourceInfo, obj: KubeObject, old: KubeObject | null, opts: AdmissionOptions): RequestAttributes {
+  return {
+    operation: OPERATIONS[op],
+    group: info.group,
+    version: info.version,
+    resource: info.resource,
+    subresource: opts.subresource ?? '',
+    namespace: info.namespaced ? obj.metadata.namespace ?? '' : '',
+    object: op === 'delete' ? null : obj,
+    oldObject: op === 'delete' ? obj : old,
+  };
+}
+
+function reviewOf(uid: string, op: Operation, info: ResourceInfo, a: RequestAttributes, dryRun: boolean): unknown {
+  const user = requestUser() ?? { name: 'system:apiserver', groups: ['system:masters'] };
+  const gvk = { group: info.group, version: info.version, kind: info.kind };
+  const gvr = { group: info.group, version: info.version, resource: info.resource };
+  const name = (a.object ?? a.oldObject)?.metadata.name ?? '';
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid, kind: gvk, resource: gvr, requestKind: gvk, requestResource: gvr,
+      ...(a.subresource ? { subResource: a.subresource, requestSubResource: a.subresource } : {}),
+      ...(name ? { name } : {}),
+      ...(a.namespace ? { namespace: a.namespace } : {}),
+      operation: a.operation,
+      userInfo: { username: user.name, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups, ...(user.extra ? { extra: user.extra } : {}) },
+      object: a.object,
+      oldObject: a.oldObject,
+      dryRun,
+      options: { kind: OPTIONS_KIND[op], apiVersion: 'meta.k8s.io/v1' },
+    },
+  };
+}
+
+/** Upstream's ToStatusErr: the webhook's Status, at least a 400, its message prefixed. */
+function denied(webhook: string, status: Partial<Status> | undefined): ApiError {
+  const prefix = `admission webhook ${JSON.stringify(webhook)} denied the request`;
+  const message = status?.message ? `${prefix}: ${status.message}` : status?.reason ? `${prefix}: ${status.reason}` : `${prefix} without explanation`;
+  const code = (status?.code ?? 0) < 400 ? 400 : status!.code!;
+  return new ApiError(code, (status?.reason ?? '') as StatusReason | '', message, status?.details ?? undefined);
+}
+
+async function call(h: Webhook, review: unknown, uid: string, sources: WebhookSources): Promise<AdmissionResponse> {
+  const ep = await endpointOf(h.clientConfig, sources.resolveService);
+  const answer = await postJSON(ep, review, h.timeoutSeconds ?? 10) as { apiVersion?: string; kind?: string; response?: AdmissionResponse };
+  if (answer.apiVersion !== 'admission.k8s.io/v1' || answer.kind !== 'AdmissionReview') {
+    throw new Error(`expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got ${answer.apiVersion ?? ''}, Kind=${answer.kind ?? ''}`);
+  }
+  const response = answer.response;
+  if (!response) throw new Error('webhook response was absent');
+  if (response.uid !== uid) throw new Error(`expected response.uid=${JSON.stringify(uid)}, got ${JSON.stringify(response.uid ?? '')}`);
+  return response;
+}
+
+/** Runs one webhook; undefined when it does not apply or failed under failurePolicy Ignore. */
+async function run(h: Webhook, op: Operation, info: ResourceInfo, a: RequestAttributes, dryRun: boolean, sources: WebhookSources): Promise<AdmissionResponse | undefined> {
+  if (!(h.rules ?? []).some(r => ruleMatches(r, a))) return undefined;
+  if (!objectSelected(h.objectSelector, a)) return undefined;
+  if (!namespaceSelected(h.namespaceSelector, a, a.namespace ? await sources.namespaceLabels(a.namespace) : undefined)) return undefined;
+  if (dryRun && h.sideEffects !== 'None' && h.sideEffects !== 'NoneOnDryRun') {
+    throw errors.badRequest(`admission webhook ${JSON.stringify(h.name)} does not support dry run`);
+  }
+  const uid = randomUUID();
+  try {
+    return await call(h, reviewOf(uid, op, info, a, dryRun), uid, sources);
+  } catch (e) {
+    const message = `failed calling webhook ${JSON.stringify(h.name)}: failed to call webhook: ${(e as Error).message}`;
+    if (h.failurePolicy === 'Ignore') {
+      log.warn('Failed calling webhook, failing open', { webhook: h.name, err: message });
+      return undefined;
+    }
+    throw errors.internal(message);
+  }
+}
+
+const webhooksOf = (configs: readonly KubeObject[]) =>
+  [...configs].sort((x, y) => (x.metadata.name ?? '').localeCompare(y.metadata.name ?? '')).flatMap(c => ((c['webhooks'] ?? []) as Webhook[]));
+
+export function mutatingWebhooks(sources: WebhookSources): AdmissionPlugin {
+  return {
+    name: 'MutatingAdmissionWebhook',
+    async admit(op, info, obj, old, opts) {
+      if (exempt(info)) return;
+      for (const h of webhooksOf(sources.configurations('mutating'))) {
+        const a = attributesOf(op, info, obj, old, opts);
+        const response = await run(h, op, info, a, opts.dryRun, sources);
+        if (!response) continue;
+        if (!response.allowed) throw denied(h.name, response.status);
+        if (!response.patch || op === 'delete') continue;
+        if (response.patchType !== 'JSONPatch') throw errors.internal(`failed calling webhook ${JSON.stringify(h.name)}: unsupported patch type ${JSON.stringify(response.patchType ?? '')}`);
+        const patched = applyJsonPatch(obj, JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8'))) as KubeObject;
+        for (const k of Object.keys(obj)) delete (obj as Record<string, unknown>)[k];
+        Object.assign(obj, patched);
+      }
+    },
+  };
+}
+
+export function validatingWebhooks(sources: WebhookSources): AdmissionPlugin {
+  return {
+    name: 'ValidatingAdmissionWebhook',
+    async validate(op, info, obj, old, opts) {
+      if (exempt(info)) return;
+      const a = attributesOf(op, info, obj, old, opts);
+      const results = await Promise.allSettled(webhooksOf(sources.configurations('validating')).map(async h => {
+        const response = await run(h, op, info, a, opts.dryRun, sources);
+        if (response && !response.allowed) throw denied(h.name, response.status);
+      }));
+      const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (refused) throw refused.reason;
+    },
+  };
+}
