@@ -31,6 +31,7 @@ import type { ObjectGetter } from '../authn/object-getter.js';
 import { buildAuthorization, type AuthorizationSetup } from '../authz/build.js';
 import { rbacEscalation } from '../admission/rbac-escalation.js';
 import { mutatingWebhooks, validatingWebhooks, type WebhookSources } from '../admission/webhook/plugin.js';
+import { serviceAccountAdmission } from '../admission/service-account.js';
 import { Informer } from '../registry/informer.js';
 import type { Store } from '../registry/store.js';
 
@@ -170,6 +171,14 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       throw e;
     }
   };
+  const getServiceAccount = async (namespace: string, name: string) => {
+    try {
+      return await stores!.builtin('', 'serviceaccounts').get(namespace, name);
+    } catch (e) {
+      if (isApiError(e) && e.code === 404) return null;
+      throw e;
+    }
+  };
   let authz: AuthorizationSetup | undefined;
   const escalation = rbacEscalation({ authorize: (u, a) => authz!.authorization.authorize(u, a), resolver: () => authz?.rbac });
   const webhookConfigs: { mutating?: Informer; validating?: Informer } = {};
@@ -182,6 +191,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   const enabled = (name: string) => cfg.admissionPlugins?.includes(name) ?? true;
   const admission = new AdmissionChain([
     ...(enabled('NamespaceLifecycle') ? [namespaceLifecycle(getNamespace)] : []),
+    ...(enabled('ServiceAccount') ? [serviceAccountAdmission(getServiceAccount)] : []),
     // Not a plugin upstream (RBAC's storage checks it), so never switched off.
     escalation,
     ...(enabled('MutatingAdmissionWebhook') ? [mutatingWebhooks(webhookSources)] : []),

@@ -62,6 +62,7 @@ describe('static Pod against our server', () => {
   let server: TestServer;
   before(async () => {
     server = await startTestServer();
+    await server.defaultServiceAccount('kube-system');
   });
   after(async () => {
     await server?.stop();

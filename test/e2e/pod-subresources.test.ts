@@ -5,7 +5,10 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;
 const json = { 'Content-Type': 'application/json' };
-before(async () => { s = await startTestServer(); });
+before(async () => {
+  s = await startTestServer();
+  await s.defaultServiceAccount('default');
+});
 after(async () => { await s?.stop(); });
 
 const pod = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'guarded' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
@@ -88,6 +91,7 @@ describe('kubectl drain', () => {
     const node = await s.http('POST', '/api/v1/nodes', { body: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-d' } }), headers: json });
     assert.equal(node.status, 201, node.body);
     await s.kubectl(['create', 'namespace', 'drain']);
+    await s.defaultServiceAccount('drain');
     for (const name of ['d1', 'd2']) {
       const p = await s.http('POST', '/api/v1/namespaces/drain/pods', { body: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } }, spec: { nodeName: 'node-d', containers: [{ name: 'c', image: 'nginx' }] } }), headers: json });
       assert.equal(p.status, 201, p.body);
@@ -106,5 +110,25 @@ describe('kubectl drain', () => {
     assert.equal((await s.http('GET', '/api/v1/namespaces/drain/pods/d1')).status, 404);
     const cordoned = (await s.http('GET', '/api/v1/nodes/node-d')).json<{ spec: { unschedulable?: boolean } }>();
     assert.equal(cordoned.spec.unschedulable, true);
+  });
+});
+
+describe('ServiceAccount admission', () => {
+  it('refuses a pod whose service account does not exist, as upstream', async () => {
+    await s.kubectl(['create', 'namespace', 'no-accounts']);
+    const r = await s.kubectl(['run', 'orphan', '--image=nginx', '-n', 'no-accounts']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /pods "orphan" is forbidden: error looking up service account no-accounts\/default: serviceaccount "default" not found/);
+  });
+
+  it('mounts the projected API token into the pod kubectl run creates', async () => {
+    const r = await s.kubectl(['run', 'with-token', '--image=nginx']);
+    assert.equal(r.code, 0, r.stderr);
+    const pod = (await s.http('GET', '/api/v1/namespaces/default/pods/with-token')).json<{ spec: { serviceAccountName: string; serviceAccount: string; volumes: { name: string; projected?: { sources: Record<string, unknown>[] } }[]; containers: { volumeMounts: { name: string; mountPath: string; readOnly: boolean }[] }[] } }>();
+    assert.equal(pod.spec.serviceAccountName, 'default');
+    assert.equal(pod.spec.serviceAccount, 'default');
+    const volume = pod.spec.volumes.find(v => v.name.startsWith('kube-api-access-'))!;
+    assert.deepEqual(volume.projected?.sources.map(src => Object.keys(src)[0]), ['serviceAccountToken', 'configMap', 'downwardAPI']);
+    assert.deepEqual(pod.spec.containers[0]!.volumeMounts, [{ name: volume.name, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }]);
   });
 });

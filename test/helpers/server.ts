@@ -32,6 +32,11 @@ export interface TestServer {
   /** An HTTPS request as the admin user (client cert) unless `anonymous` is set or another `clientCert` is given. */
   http(method: string, path: string, opts?: { body?: string | Buffer; headers?: Record<string, string>; anonymous?: boolean; clientCert?: { cert: string; key: string } }): Promise<HttpResult>;
   logs(): string;
+  /**
+   * Creates the "default" ServiceAccount of a namespace, standing in for kube-controller-manager's
+   * serviceaccounts controller: the ServiceAccount admission plugin refuses pods without it.
+   */
+  defaultServiceAccount(namespace: string): Promise<void>;
   /** Sends a signal to the server process (e.g. SIGTERM to test graceful shutdown). */
   signal(sig: NodeJS.Signals): void;
   /** Resolves with the exit code once the server process has exited. */
@@ -159,6 +164,12 @@ export async function startTestServer(extraFlags: string[] = [], opts: TestServe
 
   return {
     url, port, etcd, pki, kubeconfig, kubectl, http, logs,
+    async defaultServiceAccount(namespace) {
+      const r = await http('POST', `/api/v1/namespaces/${namespace}/serviceaccounts`, {
+        body: JSON.stringify({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } }), headers: { 'Content-Type': 'application/json' },
+      });
+      if (r.status !== 201 && r.status !== 409) throw new Error(`creating ${namespace}/default ServiceAccount: ${r.status} ${r.body}`);
+    },
     signal: sig => { proc.kill(sig); },
     exited: () => proc.exitCode !== null ? Promise.resolve(proc.exitCode) : new Promise(r => proc.once('exit', code => r(code))),
     async stop() {
