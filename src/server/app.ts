@@ -18,6 +18,7 @@ import type { ObjectGetter } from '../authn/object-getter.js';
 import { authenticationResources } from '../endpoints/authentication-resources.js';
 import { issuerDiscoveryRouter } from '../endpoints/service-account-issuer-discovery.js';
 import { authorizationFilter } from '../filters/authorization.js';
+import { warningsFilter } from '../filters/warnings.js';
 import { accessReviewHandlers } from '../endpoints/access-reviews.js';
 import type { Authorization } from '../authz/union.js';
 import { cacheControlFilter } from '../filters/cache-control.js';
@@ -81,6 +82,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(impersonationFilter(deps.authorization.authorize));
   app.use(deps.maxInFlight.filter);
   app.use(authorizationFilter(deps.authorization));
+  app.use(warningsFilter);
 
   app.use(healthRouter(deps.health));
   app.get('/version', versionHandler);

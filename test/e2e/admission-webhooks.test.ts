@@ -20,6 +20,7 @@ function answer(path: string, review: Review): unknown {
   const { uid, object } = review.request;
   const labels = object?.metadata.labels ?? {};
   const response: Record<string, unknown> = { uid, allowed: true };
+  if (labels['warn'] === 'yes') response['warnings'] = ['careful with that label'];
   if (path.startsWith('/validate') && labels['deny'] === 'yes') {
     Object.assign(response, { allowed: false, status: { code: 403, reason: 'Forbidden', message: 'no thanks' } });
   }
@@ -137,6 +138,11 @@ webhooks:
     });
     assert.equal(raw.status, 403);
     assert.deepEqual([raw.json()['reason'], raw.json()['message']], ['Forbidden', 'admission webhook "denier.example.com" denied the request: no thanks']);
+
+    // Warnings in an allowing answer reach the client.
+    const warned = await apply(configMap('warned', { warn: 'yes' }));
+    assert.equal(warned.code, 0, warned.stderr);
+    assert.match(warned.stderr, /Warning: careful with that label/);
 
     await ok(['create', 'configmap', 'dry', '--from-literal=a=b', '--dry-run=server']);
     const dry = seen.filter(x => x.path.startsWith('/validate') && x.review.request.name === 'dry');

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiError, errors, type StatusReason } from '../../api/errors.js';
 import type { ResourceInfo } from '../../api/resource-info.js';
 import type { KubeObject, Status } from '../../api/types.js';
+import { addWarning } from '../../api/warnings.js';
 import { requestUser } from '../../authz/request-user.js';
 import { log } from '../../observability/logger.js';
 import type { AdmissionOptions } from '../../registry/admission.js';
@@ -37,6 +38,7 @@ export interface WebhookSources {
 
 interface AdmissionResponse {
   uid?: string;
+  warnings?: string[];
   allowed?: boolean;
   status?: Partial<Status>;
   patch?: string;
@@ -104,6 +106,8 @@ async function call(h: Webhook, review: unknown, uid: string, sources: WebhookSo
   const response = answer.response;
   if (!response) throw new Error('webhook response was absent');
   if (response.uid !== uid) throw new Error(`expected response.uid=${JSON.stringify(uid)}, got ${JSON.stringify(response.uid ?? '')}`);
+  // What a webhook warns about reaches the client, as upstream relays it.
+  for (const w of response.warnings ?? []) if (typeof w === 'string' && w.trim() !== '') addWarning(w);
   return response;
 }
 
