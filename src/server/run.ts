@@ -32,6 +32,7 @@ import { buildAuthorization, type AuthorizationSetup } from '../authz/build.js';
 import { rbacEscalation } from '../admission/rbac-escalation.js';
 import { mutatingWebhooks, validatingWebhooks, type WebhookSources } from '../admission/webhook/plugin.js';
 import { serviceAccountAdmission } from '../admission/service-account.js';
+import { nodeRestriction } from '../admission/node-restriction.js';
 import { Informer } from '../registry/informer.js';
 import type { Store } from '../registry/store.js';
 
@@ -179,6 +180,14 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       throw e;
     }
   };
+  const getNode = async (name: string) => {
+    try {
+      return await stores!.builtin('', 'nodes').get('', name);
+    } catch (e) {
+      if (isApiError(e) && e.code === 404) return null;
+      throw e;
+    }
+  };
   let authz: AuthorizationSetup | undefined;
   const escalation = rbacEscalation({ authorize: (u, a) => authz!.authorization.authorize(u, a), resolver: () => authz?.rbac });
   const webhookConfigs: { mutating?: Informer; validating?: Informer } = {};
@@ -192,6 +201,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   const admission = new AdmissionChain([
     ...(enabled('NamespaceLifecycle') ? [namespaceLifecycle(getNamespace)] : []),
     ...(enabled('ServiceAccount') ? [serviceAccountAdmission(getServiceAccount)] : []),
+    ...(enabled('NodeRestriction') ? [nodeRestriction(getNode)] : []),
     // Not a plugin upstream (RBAC's storage checks it), so never switched off.
     escalation,
     ...(enabled('MutatingAdmissionWebhook') ? [mutatingWebhooks(webhookSources)] : []),
