@@ -7,7 +7,7 @@ import { tokenRequestHandler } from './handlers/token-request.js';
 import { tokenReviewHandler } from './handlers/token-review.js';
 import { virtualKey, type VirtualHandler } from './handlers/virtual.js';
 
-export function authenticationResources(authn: Authentication, getObject: ObjectGetter): Record<string, VirtualHandler> {
+export function authenticationResources(authn: Authentication, getObject: ObjectGetter, nodeRestriction: boolean): Record<string, VirtualHandler> {
   return {
     [virtualKey('authentication.k8s.io', 'tokenreviews')]: tokenReviewHandler({ tokens: authn.tokens, apiAudiences: authn.apiAudiences }),
     [virtualKey('authentication.k8s.io', 'selfsubjectreviews')]: selfSubjectReviewHandler,
@@ -16,6 +16,7 @@ export function authenticationResources(authn: Authentication, getObject: Object
       apiAudiences: authn.apiAudiences,
       maxExpirationSeconds: authn.maxTokenExpirationSeconds,
       getObject,
+      nodeRestriction,
     }),
   };
 }

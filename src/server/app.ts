@@ -47,6 +47,8 @@ export interface AppDeps {
   serverAddress?: string;
   /** --strict-transport-security-directives; empty means no HSTS header, as upstream. */
   hstsDirectives: string[];
+  /** The NodeRestriction admission plugin is enabled (it also limits kubelets' TokenRequests). */
+  nodeRestriction?: boolean;
   /** The authorizer chain (--authorization-mode). */
   authorization: Authorization;
   /** Auditing (--audit-policy-file plus a backend); absent means off. */
@@ -97,7 +99,7 @@ export function buildApp(deps: AppDeps): Express {
     catalog: deps.catalog,
     storeFor: info => deps.stores.storeFor(info),
     minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds,
-    virtual: { ...accessReviewHandlers(deps.authorization), ...authenticationResources(deps.authentication, deps.getObject), ...podSubresourceHandlers(deps.stores) },
+    virtual: { ...accessReviewHandlers(deps.authorization), ...authenticationResources(deps.authentication, deps.getObject, deps.nodeRestriction ?? false), ...podSubresourceHandlers(deps.stores) },
   }));
   app.use((_req: Request, res: Response) => writeError(res, errors.notFoundPath()));
   if (deps.auditor) app.use(auditPanic);

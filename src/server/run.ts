@@ -233,6 +233,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     requestTimeoutSeconds: cfg.requestTimeoutSeconds,
     minRequestTimeoutSeconds: cfg.minRequestTimeoutSeconds,
     hstsDirectives: cfg.hstsDirectives,
+    nodeRestriction: enabled('NodeRestriction'),
     authorization: authz.authorization,
     ...(auditor ? { auditor } : {}),
     ...(cfg.advertiseAddress && cfg.securePort > 0 ? { serverAddress: `${cfg.advertiseAddress.includes(':') ? `[${cfg.advertiseAddress}]` : cfg.advertiseAddress}:${cfg.securePort}` } : {}),

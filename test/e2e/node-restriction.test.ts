@@ -11,7 +11,9 @@ let kubelet: CertKeyPair;
 const json = { 'Content-Type': 'application/json' };
 
 before(async () => {
-  s = await startTestServer(['--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction']);
+  s = await startTestServer(['--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction', '--service-account-issuer=https://kubernetes.default.svc.cluster.local'], {
+    pkiFlags: pki => [`--service-account-key-file=${pki.saPub}`, `--service-account-signing-key-file=${pki.saKey}`],
+  });
   const ca = { certPem: readFileSync(s.pki.caCert, 'utf8'), keyPem: readFileSync(s.pki.caKey, 'utf8') };
   kubelet = await issueCert({ ca, commonName: 'system:node:n1', organizations: ['system:nodes'], usage: 'client' });
   await s.defaultServiceAccount('kube-system');
@@ -68,5 +70,16 @@ describe('NodeRestriction', () => {
     // The ServiceAccount plugin runs first and refuses secrets in mirror pods, as upstream's order has it.
     assertForbidden(await create(pod('with-secret', { volumes: [{ name: 's', secret: { secretName: 'x' } }] })), /a mirror pod may not reference secrets/);
     assertForbidden(await create(pod('with-cm', { volumes: [{ name: 'c', configMap: { name: 'x' } }] })), /node "n1" can not create pods that reference configmaps/);
+  });
+
+  it('a kubelet gets service account tokens only bound to a pod on its node', async () => {
+    const podUid = (await s.http('GET', '/api/v1/namespaces/kube-system/pods/static-n1')).json<{ metadata: { uid: string } }>().metadata.uid;
+    const token = (boundObjectRef?: unknown) => asNode('POST', '/api/v1/namespaces/kube-system/serviceaccounts/default/token', {
+      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: ['api'], ...(boundObjectRef ? { boundObjectRef } : {}) },
+    });
+    assertForbidden(await token(), /serviceaccounts "default" is forbidden: node requested token not bound to a pod/);
+    assertForbidden(await token({ apiVersion: 'v1', kind: 'Pod', name: 'static-n1' }), /node requested token with a pod binding without a uid/);
+    const bound = await token({ apiVersion: 'v1', kind: 'Pod', name: 'static-n1', uid: podUid });
+    assert.equal(bound.status, 201, bound.body);
   });
 });

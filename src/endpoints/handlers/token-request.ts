@@ -14,6 +14,8 @@ export interface TokenRequestDeps {
   /** --service-account-max-token-expiration in seconds; 0 means no cap. */
   maxExpirationSeconds: number;
   getObject: ObjectGetter;
+  /** NodeRestriction is enabled: a kubelet may only get tokens bound to a pod on its node. */
+  nodeRestriction?: boolean;
 }
 
 const GROUP = 'authentication.k8s.io';
@@ -49,6 +51,22 @@ async function mustGet(getObject: ObjectGetter, resource: 'pods' | 'secrets' | '
   return obj;
 }
 
+/** NodeRestriction's rule for kubelets (system:node:<name> in system:nodes) asking for tokens. */
+async function restrictNode(ctx: VirtualContext, deps: TokenRequestDeps, ref: Record<string, unknown> | undefined): Promise<void> {
+  const user = ctx.req.user;
+  if (!user || !user.name.startsWith('system:node:') || !user.groups.includes('system:nodes')) return;
+  const node = user.name.slice('system:node:'.length);
+  const { namespace, name } = ctx.ri;
+  const forbid = (message: string) => errors.forbidden(`serviceaccounts ${JSON.stringify(name)} is forbidden: ${message}`, { group: '', resource: 'serviceaccounts', name });
+  if (!ref || (ref['apiVersion'] ?? 'v1') !== 'v1' || ref['kind'] !== 'Pod' || !ref['name']) throw forbid('node requested token not bound to a pod');
+  if (!ref['uid']) throw forbid('node requested token with a pod binding without a uid');
+  const pod = await mustGet(deps.getObject, 'pods', namespace, String(ref['name']));
+  if (ref['uid'] !== pod.metadata.uid) {
+    throw forbid(`the UID in the bound object reference (${String(ref['uid'])}) does not match the UID in record. The object might have been deleted and then recreated`);
+  }
+  if ((isObject(pod['spec']) ? pod['spec']['nodeName'] : undefined) !== node) throw forbid('node requested token bound to a pod scheduled on a different node');
+}
+
 export function tokenRequestHandler(deps: TokenRequestDeps): VirtualHandler {
   return async (ctx: VirtualContext) => {
     const issuer = deps.issuer;
@@ -58,6 +76,7 @@ export function tokenRequestHandler(deps: TokenRequestDeps): VirtualHandler {
     const body = await readKindBody(ctx.req, GROUP, VERSION, 'TokenRequest');
     const spec = isObject(body['spec']) ? body['spec'] : {};
     const v = validate(spec);
+    if (deps.nodeRestriction) await restrictNode(ctx, deps, v.ref);
     const sa = await deps.getObject('serviceaccounts', namespace, name);
     if (!sa) throw errors.notFound({ group: '', resource: 'serviceaccounts', name });
 
