@@ -105,8 +105,8 @@ export const FLAGS: readonly FlagSpec[] = [
   ...section('Generic', [
     { name: 'advertise-address', type: 'ip', implemented: true, description: 'Address announced to cluster members (the kubernetes Service endpoint). Defaults to --bind-address, or the host\'s default interface.' },
     { name: 'cors-allowed-origins', type: 'strings', description: 'Regular expressions of allowed CORS origins; empty disables CORS.' },
-    { name: 'default-not-ready-toleration-seconds', type: 'int', default: '300', description: 'tolerationSeconds added to pods without a not-ready toleration.' },
-    { name: 'default-unreachable-toleration-seconds', type: 'int', default: '300', description: 'tolerationSeconds added to pods without an unreachable toleration.' },
+    { name: 'default-not-ready-toleration-seconds', type: 'int', default: '300', implemented: true, description: 'tolerationSeconds added to pods without a not-ready toleration.' },
+    { name: 'default-unreachable-toleration-seconds', type: 'int', default: '300', implemented: true, description: 'tolerationSeconds added to pods without an unreachable toleration.' },
     { name: 'emulated-version', type: 'strings', description: 'Version (major.minor) whose behaviour each component emulates, e.g. kube=1.31.' },
     { name: 'external-hostname', type: 'string', description: 'Hostname used in externalized URLs (e.g. OpenID discovery).' },
     { name: 'feature-gates', type: 'colonSeparatedMultimapStringString', implemented: true, description: 'component:Gate=bool pairs (component defaults to kube) switching alpha/beta features; may be repeated.' },

@@ -162,7 +162,10 @@ export function setButNotImplemented(parsed: ParsedFlags): string[] {
 
 /** Upstream's start-up warnings that follow from the options alone. */
 /** The admission plugins this server implements; the others it accepts, and they admit everything. */
-export const IMPLEMENTED_ADMISSION_PLUGINS = ['NamespaceLifecycle', 'ServiceAccount', 'NodeRestriction', 'MutatingAdmissionWebhook', 'ValidatingAdmissionWebhook'];
+export const IMPLEMENTED_ADMISSION_PLUGINS = [
+  'NamespaceLifecycle', 'ServiceAccount', 'NodeRestriction', 'TaintNodesByCondition', 'Priority', 'DefaultTolerationSeconds',
+  'DefaultStorageClass', 'StorageObjectInUseProtection', 'DefaultIngressClass', 'MutatingAdmissionWebhook', 'ValidatingAdmissionWebhook',
+];
 
 /** Enabled admission plugins this server does not implement (ours to warn about, not upstream's). */
 export function unimplementedAdmissionPlugins(o: Options): string[] {

@@ -33,6 +33,11 @@ import { rbacEscalation } from '../admission/rbac-escalation.js';
 import { mutatingWebhooks, validatingWebhooks, type WebhookSources } from '../admission/webhook/plugin.js';
 import { serviceAccountAdmission } from '../admission/service-account.js';
 import { nodeRestriction } from '../admission/node-restriction.js';
+import { defaultTolerationSeconds } from '../admission/default-toleration-seconds.js';
+import { taintNodesByCondition } from '../admission/taint-nodes-by-condition.js';
+import { storageObjectInUseProtection } from '../admission/storage-object-in-use-protection.js';
+import { defaultIngressClass, defaultStorageClass } from '../admission/default-class.js';
+import { priority } from '../admission/priority.js';
 import { Informer } from '../registry/informer.js';
 import type { Store } from '../registry/store.js';
 
@@ -63,6 +68,9 @@ export interface ServerConfig {
   maxMutatingRequestsInflight: number;
   shutdownDelayMs: number;
   hstsDirectives: string[];
+  /** --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds (300). */
+  defaultNotReadyTolerationSeconds?: number;
+  defaultUnreachableTolerationSeconds?: number;
   /** The enabled admission plugins (--enable/--disable-admission-plugins); every implemented one when unset. */
   admissionPlugins?: string[];
   /** --encryption-provider-config: encrypt resources at rest. */
@@ -188,6 +196,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       throw e;
     }
   };
+  const listAll = (group: string, resource: string) => async () => (await stores!.builtin(group, resource).list('', {})).items;
   let authz: AuthorizationSetup | undefined;
   const escalation = rbacEscalation({ authorize: (u, a) => authz!.authorization.authorize(u, a), resolver: () => authz?.rbac });
   const webhookConfigs: { mutating?: Informer; validating?: Informer } = {};
@@ -202,6 +211,12 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     ...(enabled('NamespaceLifecycle') ? [namespaceLifecycle(getNamespace)] : []),
     ...(enabled('ServiceAccount') ? [serviceAccountAdmission(getServiceAccount)] : []),
     ...(enabled('NodeRestriction') ? [nodeRestriction(getNode)] : []),
+    ...(enabled('TaintNodesByCondition') ? [taintNodesByCondition] : []),
+    ...(enabled('Priority') ? [priority(listAll('scheduling.k8s.io', 'priorityclasses'))] : []),
+    ...(enabled('DefaultTolerationSeconds') ? [defaultTolerationSeconds(cfg.defaultNotReadyTolerationSeconds ?? 300, cfg.defaultUnreachableTolerationSeconds ?? 300)] : []),
+    ...(enabled('DefaultStorageClass') ? [defaultStorageClass(listAll('storage.k8s.io', 'storageclasses'))] : []),
+    ...(enabled('StorageObjectInUseProtection') ? [storageObjectInUseProtection] : []),
+    ...(enabled('DefaultIngressClass') ? [defaultIngressClass(listAll('networking.k8s.io', 'ingressclasses'))] : []),
     // Not a plugin upstream (RBAC's storage checks it), so never switched off.
     escalation,
     ...(enabled('MutatingAdmissionWebhook') ? [mutatingWebhooks(webhookSources)] : []),

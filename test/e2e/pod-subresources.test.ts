@@ -130,5 +130,10 @@ describe('ServiceAccount admission', () => {
     const volume = pod.spec.volumes.find(v => v.name.startsWith('kube-api-access-'))!;
     assert.deepEqual(volume.projected?.sources.map(src => Object.keys(src)[0]), ['serviceAccountToken', 'configMap', 'downwardAPI']);
     assert.deepEqual(pod.spec.containers[0]!.volumeMounts, [{ name: volume.name, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }]);
+    // The other default admission plugins, as on an upstream cluster.
+    const spec = pod.spec as unknown as { priority: number; preemptionPolicy: string; tolerations: { key: string; tolerationSeconds: number }[] };
+    assert.equal(spec.priority, 0);
+    assert.equal(spec.preemptionPolicy, 'PreemptLowerPriority');
+    assert.deepEqual(spec.tolerations.map(t => [t.key, t.tolerationSeconds]), [['node.kubernetes.io/not-ready', 300], ['node.kubernetes.io/unreachable', 300]]);
   });
 });

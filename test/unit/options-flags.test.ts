@@ -274,7 +274,7 @@ test('the implemented set is the one the server acts on', () => {
       'audit-webhook-batch-throttle-burst', 'audit-webhook-batch-throttle-enable', 'audit-webhook-batch-throttle-qps',
       'audit-webhook-config-file', 'audit-webhook-initial-backoff', 'audit-webhook-mode', 'audit-webhook-version',
       'authorization-mode',
-      'bind-address', 'cert-dir', 'client-ca-file', 'default-watch-cache-size', 'delete-collection-workers', 'disable-admission-plugins',
+      'bind-address', 'cert-dir', 'client-ca-file', 'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'default-watch-cache-size', 'delete-collection-workers', 'disable-admission-plugins',
       'enable-admission-plugins', 'enable-bootstrap-token-auth', 'encryption-provider-config', 'encryption-provider-config-automatic-reload', 'endpoint-reconciler-type',
       'etcd-cafile', 'etcd-certfile', 'etcd-compaction-interval', 'etcd-keyfile', 'etcd-prefix', 'etcd-servers', 'event-ttl', 'feature-gates',
       'help', 'kubernetes-service-node-port', 'lease-reuse-duration-seconds', 'max-mutating-requests-inflight', 'max-requests-inflight', 'min-request-timeout', 'request-timeout',
