@@ -164,7 +164,8 @@ export function setButNotImplemented(parsed: ParsedFlags): string[] {
 /** The admission plugins this server implements; the others it accepts, and they admit everything. */
 export const IMPLEMENTED_ADMISSION_PLUGINS = [
   'NamespaceLifecycle', 'ServiceAccount', 'NodeRestriction', 'TaintNodesByCondition', 'Priority', 'DefaultTolerationSeconds',
-  'DefaultStorageClass', 'StorageObjectInUseProtection', 'DefaultIngressClass', 'MutatingAdmissionWebhook', 'ValidatingAdmissionWebhook',
+  'DefaultStorageClass', 'StorageObjectInUseProtection', 'CertificateApproval', 'CertificateSigning', 'CertificateSubjectRestriction',
+  'DefaultIngressClass', 'MutatingAdmissionWebhook', 'ValidatingAdmissionWebhook',
 ];
 
 /** Enabled admission plugins this server does not implement (ours to warn about, not upstream's). */

@@ -29,6 +29,7 @@ import { CoreServices, type EndpointReconcilerType } from './core-services.js';
 import { buildAuthentication, type AuthenticationFlags } from '../authn/setup.js';
 import type { ObjectGetter } from '../authn/object-getter.js';
 import { buildAuthorization, type AuthorizationSetup } from '../authz/build.js';
+import type { AuthorizeFn } from '../authz/union.js';
 import { rbacEscalation } from '../admission/rbac-escalation.js';
 import { mutatingWebhooks, validatingWebhooks, type WebhookSources } from '../admission/webhook/plugin.js';
 import { serviceAccountAdmission } from '../admission/service-account.js';
@@ -38,6 +39,7 @@ import { taintNodesByCondition } from '../admission/taint-nodes-by-condition.js'
 import { storageObjectInUseProtection } from '../admission/storage-object-in-use-protection.js';
 import { defaultIngressClass, defaultStorageClass } from '../admission/default-class.js';
 import { priority } from '../admission/priority.js';
+import { certificateApproval, certificateSigning, certificateSubjectRestriction } from '../admission/certificates.js';
 import { Informer } from '../registry/informer.js';
 import type { Store } from '../registry/store.js';
 
@@ -198,7 +200,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   };
   const listAll = (group: string, resource: string) => async () => (await stores!.builtin(group, resource).list('', {})).items;
   let authz: AuthorizationSetup | undefined;
-  const escalation = rbacEscalation({ authorize: (u, a) => authz!.authorization.authorize(u, a), resolver: () => authz?.rbac });
+  const authorize: AuthorizeFn = (u, a) => authz!.authorization.authorize(u, a);
+  const escalation = rbacEscalation({ authorize, resolver: () => authz?.rbac });
   const webhookConfigs: { mutating?: Informer; validating?: Informer } = {};
   const webhookSources: WebhookSources = {
     configurations: kind => webhookConfigs[kind]?.list() ?? [],
@@ -216,6 +219,9 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     ...(enabled('DefaultTolerationSeconds') ? [defaultTolerationSeconds(cfg.defaultNotReadyTolerationSeconds ?? 300, cfg.defaultUnreachableTolerationSeconds ?? 300)] : []),
     ...(enabled('DefaultStorageClass') ? [defaultStorageClass(listAll('storage.k8s.io', 'storageclasses'))] : []),
     ...(enabled('StorageObjectInUseProtection') ? [storageObjectInUseProtection] : []),
+    ...(enabled('CertificateApproval') ? [certificateApproval(authorize)] : []),
+    ...(enabled('CertificateSigning') ? [certificateSigning(authorize)] : []),
+    ...(enabled('CertificateSubjectRestriction') ? [certificateSubjectRestriction] : []),
     ...(enabled('DefaultIngressClass') ? [defaultIngressClass(listAll('networking.k8s.io', 'ingressclasses'))] : []),
     // Not a plugin upstream (RBAC's storage checks it), so never switched off.
     escalation,
