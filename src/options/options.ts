@@ -164,7 +164,7 @@ export function setButNotImplemented(parsed: ParsedFlags): string[] {
 /** The admission plugins this server implements; the others it accepts, and they admit everything. */
 export const IMPLEMENTED_ADMISSION_PLUGINS = [
   'NamespaceLifecycle', 'ServiceAccount', 'NodeRestriction', 'TaintNodesByCondition', 'Priority', 'DefaultTolerationSeconds',
-  'DefaultStorageClass', 'StorageObjectInUseProtection', 'CertificateApproval', 'CertificateSigning', 'CertificateSubjectRestriction',
+  'DefaultStorageClass', 'RuntimeClass', 'StorageObjectInUseProtection', 'CertificateApproval', 'CertificateSigning', 'CertificateSubjectRestriction',
   'DefaultIngressClass', 'MutatingAdmissionWebhook', 'ValidatingAdmissionWebhook',
 ];
 

@@ -39,6 +39,7 @@ import { taintNodesByCondition } from '../admission/taint-nodes-by-condition.js'
 import { storageObjectInUseProtection } from '../admission/storage-object-in-use-protection.js';
 import { defaultIngressClass, defaultStorageClass } from '../admission/default-class.js';
 import { priority } from '../admission/priority.js';
+import { runtimeClass } from '../admission/runtime-class.js';
 import { certificateApproval, certificateSigning, certificateSubjectRestriction } from '../admission/certificates.js';
 import { Informer } from '../registry/informer.js';
 import type { Store } from '../registry/store.js';
@@ -170,34 +171,21 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   });
   const catalog = builtinCatalog();
   let namespaces: Informer | undefined;
+  // A live read that answers null for a missing object, for the plugins that look objects up.
+  const getOrNull = (group: string, resource: string) => async (namespace: string, name: string) => {
+    try {
+      return await stores!.builtin(group, resource).get(namespace, name);
+    } catch (e) {
+      if (isApiError(e) && e.code === 404) return null;
+      throw e;
+    }
+  };
   // Served from the namespace informer; a miss falls back to a live read, as upstream's
   // NamespaceLifecycle does for namespaces created a moment ago.
-  const getNamespace = async (name: string) => {
-    const cached = namespaces?.get('', name);
-    if (cached) return cached;
-    try {
-      return await stores!.builtin('', 'namespaces').get('', name);
-    } catch (e) {
-      if (isApiError(e) && e.code === 404) return null;
-      throw e;
-    }
-  };
-  const getServiceAccount = async (namespace: string, name: string) => {
-    try {
-      return await stores!.builtin('', 'serviceaccounts').get(namespace, name);
-    } catch (e) {
-      if (isApiError(e) && e.code === 404) return null;
-      throw e;
-    }
-  };
-  const getNode = async (name: string) => {
-    try {
-      return await stores!.builtin('', 'nodes').get('', name);
-    } catch (e) {
-      if (isApiError(e) && e.code === 404) return null;
-      throw e;
-    }
-  };
+  const getNamespace = async (name: string) => namespaces?.get('', name) ?? getOrNull('', 'namespaces')('', name);
+  const getServiceAccount = getOrNull('', 'serviceaccounts');
+  const getNode = (name: string) => getOrNull('', 'nodes')('', name);
+  const getRuntimeClass = (name: string) => getOrNull('node.k8s.io', 'runtimeclasses')('', name);
   const listAll = (group: string, resource: string) => async () => (await stores!.builtin(group, resource).list('', {})).items;
   let authz: AuthorizationSetup | undefined;
   const authorize: AuthorizeFn = (u, a) => authz!.authorization.authorize(u, a);
@@ -218,6 +206,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     ...(enabled('Priority') ? [priority(listAll('scheduling.k8s.io', 'priorityclasses'))] : []),
     ...(enabled('DefaultTolerationSeconds') ? [defaultTolerationSeconds(cfg.defaultNotReadyTolerationSeconds ?? 300, cfg.defaultUnreachableTolerationSeconds ?? 300)] : []),
     ...(enabled('DefaultStorageClass') ? [defaultStorageClass(listAll('storage.k8s.io', 'storageclasses'))] : []),
+    ...(enabled('RuntimeClass') ? [runtimeClass(getRuntimeClass)] : []),
     ...(enabled('StorageObjectInUseProtection') ? [storageObjectInUseProtection] : []),
     ...(enabled('CertificateApproval') ? [certificateApproval(authorize)] : []),
     ...(enabled('CertificateSigning') ? [certificateSigning(authorize)] : []),

@@ -92,3 +92,17 @@ test('Priority: from the class, the global default, or 0; unknown classes and mi
   await plugin.admit!('update', pods, updated, obj({ spec: { priority: 7, preemptionPolicy: 'Never' } }), create);
   assert.deepEqual(updated['spec'], { priority: 7, preemptionPolicy: 'Never' });
 });
+
+test('RuntimeClass: must exist; overhead and scheduling come from it', async () => {
+  const { runtimeClass } = await import('../../src/admission/runtime-class.js');
+  const rc = ({ metadata: { name: 'gvisor' }, handler: 'runsc', overhead: { podFixed: { cpu: '250m' } }, scheduling: { nodeSelector: { sandbox: 'yes' }, tolerations: [{ key: 'sandbox', operator: 'Exists' }] } }) as unknown as KubeObject;
+  const plugin = runtimeClass(async name => (name === 'gvisor' ? rc : null));
+  const pods = info('', 'pods');
+  const pod = obj({ spec: { runtimeClassName: 'gvisor', nodeSelector: { zone: 'a' } } });
+  await plugin.admit!('create', pods, pod, null, create);
+  assert.deepEqual(pod['spec'], { runtimeClassName: 'gvisor', nodeSelector: { zone: 'a', sandbox: 'yes' }, overhead: { cpu: '250m' }, tolerations: [{ key: 'sandbox', operator: 'Exists' }] });
+  await assert.rejects(plugin.admit!('create', pods, obj({ spec: { runtimeClassName: 'kata' } }), null, create), /pod rejected: RuntimeClass "kata" not found/);
+  await assert.rejects(plugin.admit!('create', pods, obj({ spec: { runtimeClassName: 'gvisor', nodeSelector: { sandbox: 'no' } } }), null, create),
+    /conflict: runtimeClass.scheduling.nodeSelector\[sandbox\] = yes; pod.spec.nodeSelector\[sandbox\] = no/);
+  await assert.rejects(plugin.admit!('create', pods, obj({ spec: { runtimeClassName: 'gvisor', overhead: { cpu: '1' } } }), null, create), /Overhead doesn't match/);
+});
