@@ -40,6 +40,7 @@ import { storageObjectInUseProtection } from '../admission/storage-object-in-use
 import { defaultIngressClass, defaultStorageClass } from '../admission/default-class.js';
 import { priority } from '../admission/priority.js';
 import { runtimeClass } from '../admission/runtime-class.js';
+import { limitRanger } from '../admission/limit-ranger.js';
 import { certificateApproval, certificateSigning, certificateSubjectRestriction } from '../admission/certificates.js';
 import { Informer } from '../registry/informer.js';
 import type { Store } from '../registry/store.js';
@@ -200,6 +201,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   const enabled = (name: string) => cfg.admissionPlugins?.includes(name) ?? true;
   const admission = new AdmissionChain([
     ...(enabled('NamespaceLifecycle') ? [namespaceLifecycle(getNamespace)] : []),
+    ...(enabled('LimitRanger') ? [limitRanger(async ns => (await stores!.builtin('', 'limitranges').list(ns, {})).items)] : []),
     ...(enabled('ServiceAccount') ? [serviceAccountAdmission(getServiceAccount)] : []),
     ...(enabled('NodeRestriction') ? [nodeRestriction(getNode)] : []),
     ...(enabled('TaintNodesByCondition') ? [taintNodesByCondition] : []),

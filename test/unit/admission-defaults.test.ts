@@ -106,3 +106,31 @@ test('RuntimeClass: must exist; overhead and scheduling come from it', async () 
     /conflict: runtimeClass.scheduling.nodeSelector\[sandbox\] = yes; pod.spec.nodeSelector\[sandbox\] = no/);
   await assert.rejects(plugin.admit!('create', pods, obj({ spec: { runtimeClassName: 'gvisor', overhead: { cpu: '1' } } }), null, create), /Overhead doesn't match/);
 });
+
+test('LimitRanger: Container defaults with the annotation, then Container and PVC bounds', async () => {
+  const { limitRanger } = await import('../../src/admission/limit-ranger.js');
+  const range = ({ metadata: { name: 'limits', namespace: 'default' }, spec: { limits: [
+    { type: 'Container', default: { cpu: '500m', memory: '256Mi' }, defaultRequest: { cpu: '100m' }, min: { cpu: '50m' }, max: { cpu: '1' } },
+    { type: 'PersistentVolumeClaim', min: { storage: '1Gi' }, max: { storage: '10Gi' } },
+  ] } }) as unknown as KubeObject;
+  const plugin = limitRanger(async ns => (ns === 'default' ? [range] : []));
+  const pods = info('', 'pods');
+  const pod = obj({ spec: { containers: [{ name: 'app', resources: { limits: { memory: '128Mi' } } }], initContainers: [{ name: 'init' }] } });
+  await plugin.admit!('create', pods, pod, null, create);
+  const spec = pod['spec'] as { containers: { resources: unknown }[]; initContainers: { resources: unknown }[] };
+  assert.deepEqual(spec.containers[0]!.resources, { limits: { memory: '128Mi', cpu: '500m' }, requests: { cpu: '100m' } });
+  assert.deepEqual(spec.initContainers[0]!.resources, { limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '100m' } });
+  assert.equal(pod.metadata.annotations?.['kubernetes.io/limit-ranger'],
+    'LimitRanger plugin set: cpu request for container app; cpu limit for container app; cpu request for init container init; cpu, memory limit for init container init');
+  await plugin.validate!('create', pods, pod, null, create);
+
+  const greedy = obj({ spec: { containers: [{ name: 'big', resources: { requests: { cpu: '10m' }, limits: { cpu: '2' } } }] } });
+  await assert.rejects(plugin.validate!('create', pods, greedy, null, create), (e: unknown) => isApiError(e) && e.code === 403
+    && e.message === 'pods "x" is forbidden: [minimum cpu usage per Container is 50m, but request is 10m, maximum cpu usage per Container is 1, but limit is 2]');
+
+  const pvcs = info('', 'persistentvolumeclaims');
+  await plugin.validate!('create', pvcs, obj({ spec: { resources: { requests: { storage: '5Gi' } } } }), null, create);
+  await assert.rejects(plugin.validate!('create', pvcs, obj({ spec: { resources: { requests: { storage: '20Gi' } } } }), null, create),
+    /maximum storage usage per PersistentVolumeClaim is 10Gi, but request is 20Gi/);
+  await plugin.validate!('create', pods, obj({ metadata: { name: 'elsewhere', namespace: 'other' }, spec: { containers: [{ name: 'c' }] } }), null, create);
+});
