@@ -3,13 +3,13 @@
 // --encryption-provider-config-automatic-reload switches providers without one.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { Etcd3 } from 'etcd3';
-import { startEtcd, type EtcdHandle } from '../helpers/etcd.js';
+import type { Etcd3 } from 'etcd3';
+import { rawClient, startEtcd, storageOptions, type EtcdHandle } from '../helpers/etcd.js';
 import { freePort, startTestServer, type TestServer } from '../helpers/server.js';
 
 let etcd: EtcdHandle;
@@ -30,10 +30,7 @@ const IDENTITY = '      - identity: {}\n';
 
 before(async () => {
   etcd = await startEtcd();
-  raw = new Etcd3({
-    hosts: [etcd.endpoint],
-    credentials: { rootCertificate: readFileSync(etcd.caFile), certChain: readFileSync(etcd.certFile), privateKey: readFileSync(etcd.keyFile) },
-  });
+  raw = rawClient(etcd);
   dir = mkdtempSync(join(tmpdir(), 'kas-enc-'));
 });
 after(async () => {

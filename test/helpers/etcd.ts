@@ -1,11 +1,26 @@
 // Starts a real etcd (Debian's 3.4) on 127.0.0.1 with mTLS, for integration and e2e tests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { Etcd3 } from 'etcd3';
 import { createCA, issueCert } from '../../src/server/pki.js';
+import type { Etcd3StorageOptions } from '../../src/storage/etcd3/index.js';
+
+/** An etcd3 client of its own (the library the server uses) with the server's client certificate, to read and write etcd directly. */
+export function rawClient(h: EtcdHandle): Etcd3 {
+  return new Etcd3({
+    hosts: [h.endpoint],
+    credentials: { rootCertificate: readFileSync(h.caFile), certChain: readFileSync(h.certFile), privateKey: readFileSync(h.keyFile) },
+  });
+}
+
+/** Etcd3Storage options that reach this etcd, with the periodic compactor off. */
+export function storageOptions(h: EtcdHandle, extra: Partial<Etcd3StorageOptions> = {}): Etcd3StorageOptions {
+  return { endpoints: [h.endpoint], caFile: h.caFile, certFile: h.certFile, keyFile: h.keyFile, compactionIntervalMs: 0, ...extra };
+}
 
 export interface EtcdHandle {
   /** https://localhost:PORT (a name, not an IP: Node warns about IP SNI). */

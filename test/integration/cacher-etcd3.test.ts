@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/api/types.js';
 import { Cacher } from '../../src/storage/cacher/index.js';
 import { Etcd3Storage, type Etcd3StorageOptions } from '../../src/storage/etcd3/index.js';
-import { startEtcd, type EtcdHandle } from '../helpers/etcd.js';
+import { rawClient, startEtcd, storageOptions, type EtcdHandle } from '../helpers/etcd.js';
 import { configMap, nextEvents } from '../helpers/storage-contract.js';
 
 let etcd: EtcdHandle;
@@ -14,15 +14,7 @@ const closers: (() => Promise<void>)[] = [];
 let rootCounter = 0;
 
 function etcdStorage(extra: Partial<Etcd3StorageOptions> = {}): Etcd3Storage {
-  const s = new Etcd3Storage({
-    endpoints: [etcd.endpoint],
-    caFile: etcd.caFile,
-    certFile: etcd.certFile,
-    keyFile: etcd.keyFile,
-    compactionIntervalMs: 0,
-    requestTimeoutMs: 5000,
-    ...extra,
-  });
+  const s = new Etcd3Storage(storageOptions(etcd, { requestTimeoutMs: 5000, ...extra }));
   closers.push(() => s.close());
   return s;
 }

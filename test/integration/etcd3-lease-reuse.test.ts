@@ -1,11 +1,10 @@
 // TTL keys share etcd leases (upstream's lease reuse), an update with a TTL re-attaches the key
 // to a lease, and the keys expire.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import { Etcd3Storage } from '../../src/storage/etcd3/index.js';
-import { startEtcd, type EtcdHandle } from '../helpers/etcd.js';
+import { rawClient, startEtcd, storageOptions, type EtcdHandle } from '../helpers/etcd.js';
 
 describe('etcd3 lease reuse', () => {
   let etcd: EtcdHandle;
@@ -13,10 +12,7 @@ describe('etcd3 lease reuse', () => {
 
   before(async () => {
     etcd = await startEtcd();
-    raw = new Etcd3({
-      hosts: etcd.endpoint,
-      credentials: { rootCertificate: readFileSync(etcd.caFile), certChain: readFileSync(etcd.certFile), privateKey: readFileSync(etcd.keyFile) },
-    });
+    raw = rawClient(etcd);
   });
 
   after(async () => {
@@ -24,7 +20,7 @@ describe('etcd3 lease reuse', () => {
     await etcd?.stop();
   });
 
-  const storageFor = (reuse: number) => new Etcd3Storage({ endpoints: [etcd.endpoint], caFile: etcd.caFile, certFile: etcd.certFile, keyFile: etcd.keyFile, compactionIntervalMs: 0, leaseReuseDurationSeconds: reuse });
+  const storageFor = (reuse: number) => new Etcd3Storage(storageOptions(etcd, { leaseReuseDurationSeconds: reuse }));
   const leaseOf = async (key: string) => (await raw.getAll().prefix(key).exec()).kvs[0]?.lease.toString();
   const obj = (name: string) => ({ apiVersion: 'v1', kind: 'Event', metadata: { name } });
 

@@ -1,41 +1,20 @@
 // The etcd3 backend against a real etcd (mTLS): the shared Storage contract, then what only a real
 // etcd shows (stored bytes, leases, outages, the compact_rev_key protocol, concurrency, metrics).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { Etcd3 } from 'etcd3';
 import { Etcd3Storage, type Etcd3StorageOptions } from '../../src/storage/etcd3/index.js';
-import { startEtcd, type EtcdHandle } from '../helpers/etcd.js';
+import { rawClient, startEtcd, storageOptions, type EtcdHandle } from '../helpers/etcd.js';
 import { configMap, nextEvents, rejectsWith, storageContract } from '../helpers/storage-contract.js';
 
 let etcd: EtcdHandle;
 const storages: Etcd3Storage[] = [];
 
 function open(extra: Partial<Etcd3StorageOptions> = {}): Etcd3Storage {
-  const s = new Etcd3Storage({
-    endpoints: [etcd.endpoint],
-    caFile: etcd.caFile,
-    certFile: etcd.certFile,
-    keyFile: etcd.keyFile,
-    compactionIntervalMs: 0,
-    bookmarkIntervalMs: 200,
-    requestTimeoutMs: 3000,
-    ...extra,
-  });
+  const s = new Etcd3Storage(storageOptions(etcd, { bookmarkIntervalMs: 200, requestTimeoutMs: 3000, ...extra }));
   storages.push(s);
   return s;
 }
 
-function rawClient(): Etcd3 {
-  return new Etcd3({
-    hosts: [etcd.endpoint],
-    credentials: {
-      rootCertificate: readFileSync(etcd.caFile),
-      certChain: readFileSync(etcd.certFile),
-      privateKey: readFileSync(etcd.keyFile),
-    },
-  });
-}
 
 before(async () => {
   etcd = await startEtcd();
@@ -57,7 +36,7 @@ describe('Etcd3Storage against a real etcd', () => {
   it('stores the JSON under the given key, without resourceVersion', async () => {
     const s = open();
     const created = await s.create('/registry/configmaps/default/raw', configMap('raw', { k: 'v' }));
-    const raw = rawClient();
+    const raw = rawClient(etcd);
     try {
       const value = await raw.get('/registry/configmaps/default/raw').string();
       assert.ok(value);
@@ -76,7 +55,7 @@ describe('Etcd3Storage against a real etcd', () => {
     const s = open();
     const key = '/registry/events/default/ttl-event';
     const created = await s.create(key, configMap('ttl-event'), { ttlSeconds: 1 });
-    const raw = rawClient();
+    const raw = rawClient(etcd);
     try {
       const kv = await raw.get(key).exec();
       assert.notEqual(kv.kvs[0].lease, '0');
@@ -119,7 +98,7 @@ describe('Etcd3Storage against a real etcd', () => {
   it('compaction goes through the compact_rev_key txn, shared by several API servers', async () => {
     const a = open();
     const b = open();
-    const raw = rawClient();
+    const raw = rawClient(etcd);
     try {
       const before = await raw.get('compact_rev_key').exec();
       const versionBefore = before.kvs[0] ? BigInt(before.kvs[0].version) : 0n;
