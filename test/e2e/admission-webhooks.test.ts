@@ -60,11 +60,7 @@ async function apply(yaml: string): Promise<{ code: number; stdout: string; stde
   return s.kubectl(['apply', '-f', '-'], { input: yaml });
 }
 
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await s.kubectl(args, input !== undefined ? { input } : {});
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}\n${s.logs().slice(-2000)}`);
-  return r.stdout;
-}
+const ok = (args: string[], input?: string): Promise<string> => s.kubectlOk(args, input);
 
 const configMap = (name: string, labels: Record<string, string>) => `apiVersion: v1
 kind: ConfigMap

@@ -41,11 +41,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await s.kubectl(args, input !== undefined ? { input } : {});
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}\n--- server log tail ---\n${s.logs().slice(-3000)}`);
-  return r.stdout;
-}
+const ok = (args: string[], input?: string): Promise<string> => s.kubectlOk(args, input);
 
 const bearer = (token: string) => ({ anonymous: true, headers: { Authorization: `Bearer ${token}` } });
 

@@ -41,11 +41,7 @@ after(async () => {
 
 const stored = async (key: string) => (await raw.get(key).buffer())?.toString('latin1') ?? '';
 
-async function ok(s: TestServer, args: string[]): Promise<string> {
-  const r = await s.kubectl(args);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}\n${s.logs().slice(-2000)}`);
-  return r.stdout;
-}
+const ok = (s: TestServer, args: string[]): Promise<string> => s.kubectlOk(args);
 
 describe('encryption at rest', () => {
   it('stores secrets encrypted in upstream\'s format and serves them decrypted; other resources stay plain', async () => {

@@ -12,11 +12,7 @@ after(async () => {
   await s?.stop();
 });
 
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await s.kubectl(args, input !== undefined ? { input } : {});
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}\n--- server log tail ---\n${s.logs().slice(-3000)}`);
-  return r.stdout;
-}
+const ok = (args: string[], input?: string): Promise<string> => s.kubectlOk(args, input);
 
 const deploymentYaml = (name: string, image: string) => `apiVersion: apps/v1
 kind: Deployment

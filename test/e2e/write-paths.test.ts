@@ -14,11 +14,7 @@ before(async () => {
 });
 after(async () => { await s?.stop(); });
 
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await s.kubectl(args, input !== undefined ? { input } : {});
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = (args: string[], input?: string): Promise<string> => s.kubectlOk(args, input);
 
 async function getJson<T>(args: string[]): Promise<T> {
   return JSON.parse(await ok(['get', ...args, '-o', 'json'])) as T;

@@ -29,6 +29,8 @@ export interface TestServer {
   kubeconfig: string;
   /** Runs kubectl with the admin kubeconfig; resolves even on a non-zero exit. */
   kubectl(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** kubectl that must succeed: its stdout, or a failure naming the command, its stderr and the server log's tail. */
+  kubectlOk(args: string[], input?: string): Promise<string>;
   /** An HTTPS request as the admin user (client cert) unless `anonymous` is set or another `clientCert` is given. */
   http(method: string, path: string, opts?: { body?: string | Buffer; headers?: Record<string, string>; anonymous?: boolean; clientCert?: { cert: string; key: string } }): Promise<HttpResult>;
   logs(): string;
@@ -164,6 +166,11 @@ export async function startTestServer(extraFlags: string[] = [], opts: TestServe
 
   return {
     url, port, etcd, pki, kubeconfig, kubectl, http, logs,
+    async kubectlOk(args, input) {
+      const r = await kubectl(args, input !== undefined ? { input } : {});
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}\n--- server log tail ---\n${logs().slice(-3000)}`);
+      return r.stdout;
+    },
     async defaultServiceAccount(namespace) {
       const r = await http('POST', `/api/v1/namespaces/${namespace}/serviceaccounts`, {
         body: JSON.stringify({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } }), headers: { 'Content-Type': 'application/json' },
