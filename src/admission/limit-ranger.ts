@@ -1,7 +1,8 @@
 // Upstream's LimitRanger plugin, for the namespace's LimitRanges: a new pod's containers get the
 // Container defaults for requests and limits they do not set (recorded in the
 // kubernetes.io/limit-ranger annotation), then every container must stay within the Container
-// min and max; a new PVC's storage request must stay within the PersistentVolumeClaim min and max.
+// min, max and maxLimitRequestRatio; a new PVC's storage request must stay within the
+// PersistentVolumeClaim min and max.
 import { errors } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { compareQuantity, parseQuantity } from '../api/decode/quantity.js';
@@ -10,7 +11,7 @@ import type { AdmissionPlugin } from './plugin.js';
 export type LimitRangeLister = (namespace: string) => Promise<KubeObject[]>;
 
 type ResourceList = Record<string, string>;
-interface LimitItem { type?: string; min?: ResourceList; max?: ResourceList; default?: ResourceList; defaultRequest?: ResourceList }
+interface LimitItem { type?: string; min?: ResourceList; max?: ResourceList; default?: ResourceList; defaultRequest?: ResourceList; maxLimitRequestRatio?: ResourceList }
 interface Resources { requests?: ResourceList; limits?: ResourceList }
 interface Container { name?: string; resources?: Resources }
 
@@ -42,6 +43,27 @@ function maxConstraint(type: string, resource: string, enforced: string, request
   if (less(enforced, lim)) return `maximum ${resource} usage per ${type} is ${enforced}, but limit is ${lim}`;
   if (req !== undefined && less(enforced, req)) return `maximum ${resource} usage per ${type} is ${enforced}, but request is ${req}`;
   return undefined;
+}
+
+/** A quantity as a number; NaN when it does not parse. */
+function numberOf(q: string | undefined): number {
+  if (q === undefined) return NaN;
+  try {
+    const p = parseQuantity(q);
+    return Number(p.mantissa) / 10 ** p.scale;
+  } catch {
+    return NaN;
+  }
+}
+
+function ratioConstraint(type: string, resource: string, enforced: string, requests: ResourceList, limits: ResourceList): string | undefined {
+  const req = numberOf(requests[resource]);
+  const lim = numberOf(limits[resource]);
+  const prefix = `${resource} max limit to request ratio per ${type} is ${enforced}`;
+  if (!(req > 0)) return `${prefix}, but no request is specified or request is 0`;
+  if (!(lim > 0)) return `${prefix}, but no limit is specified or limit is 0`;
+  const ratio = lim / req;
+  return ratio > numberOf(enforced) ? `${prefix}, but provided ratio is ${ratio.toFixed(6)}` : undefined;
 }
 
 function setDefaults(pod: KubeObject, items: LimitItem[]): void {
@@ -77,6 +99,10 @@ function check(items: LimitItem[], type: string, requests: ResourceList, limits:
       const e = maxOnRequests
         ? requests[k] === undefined ? `maximum ${k} usage per ${type} is ${v}.  No request is specified` : less(v, requests[k]!) ? `maximum ${k} usage per ${type} is ${v}, but request is ${requests[k]}` : undefined
         : maxConstraint(type, k, v, requests, limits);
+      if (e) out.push(e);
+    }
+    for (const [k, v] of Object.entries(item.maxLimitRequestRatio ?? {})) {
+      const e = maxOnRequests ? undefined : ratioConstraint(type, k, v, requests, limits);
       if (e) out.push(e);
     }
   }

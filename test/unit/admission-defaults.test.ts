@@ -133,4 +133,11 @@ test('LimitRanger: Container defaults with the annotation, then Container and PV
   await assert.rejects(plugin.validate!('create', pvcs, obj({ spec: { resources: { requests: { storage: '20Gi' } } } }), null, create),
     /maximum storage usage per PersistentVolumeClaim is 10Gi, but request is 20Gi/);
   await plugin.validate!('create', pods, obj({ metadata: { name: 'elsewhere', namespace: 'other' }, spec: { containers: [{ name: 'c' }] } }), null, create);
+
+  const ratio = limitRanger(async () => [({ metadata: { name: 'r' }, spec: { limits: [{ type: 'Container', maxLimitRequestRatio: { memory: '2' } }] } }) as unknown as KubeObject]);
+  await ratio.validate!('create', pods, obj({ spec: { containers: [{ name: 'c', resources: { requests: { memory: '1Gi' }, limits: { memory: '2Gi' } } }] } }), null, create);
+  await assert.rejects(ratio.validate!('create', pods, obj({ spec: { containers: [{ name: 'c', resources: { requests: { memory: '1Gi' }, limits: { memory: '3Gi' } } }] } }), null, create),
+    /memory max limit to request ratio per Container is 2, but provided ratio is 3.000000/);
+  await assert.rejects(ratio.validate!('create', pods, obj({ spec: { containers: [{ name: 'c', resources: { limits: { memory: '3Gi' } } }] } }), null, create),
+    /memory max limit to request ratio per Container is 2, but no request is specified or request is 0/);
 });
