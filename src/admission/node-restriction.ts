@@ -6,11 +6,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { errors } from '../api/errors.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import type { KubeObject } from '../api/types.js';
+import { nodeIdentity } from '../authz/node.js';
 import { requestUser } from '../authz/request-user.js';
 import type { AdmissionPlugin, Operation } from './plugin.js';
+import { MIRROR_POD_ANNOTATION, podReferences } from './pod-references.js';
 
 type Fields = Record<string, unknown>;
-const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 
 /** The kubelet-owned labels (upstream's kubeletapis.IsKubeletLabel). */
 const KUBELET_LABELS = new Set([
@@ -36,41 +37,20 @@ export function forbiddenNodeLabels(next: Record<string, string> = {}, previous:
   }).sort();
 }
 
-/** system:node:<name> in system:nodes; '' for a node user whose name is empty; undefined otherwise. */
-function nodeNameOf(): string | undefined {
-  const user = requestUser();
-  if (!user || !user.name.startsWith('system:node:') || !user.groups.includes('system:nodes')) return undefined;
-  return user.name.slice('system:node:'.length);
-}
-
-function podRefersTo(spec: Fields, what: 'secrets' | 'configmaps'): boolean {
-  const volumes = (spec['volumes'] ?? []) as Fields[];
-  const containers = ['initContainers', 'containers', 'ephemeralContainers'].flatMap(k => (spec[k] ?? []) as Fields[]);
-  const projected = volumes.flatMap(v => ((v['projected'] as Fields | undefined)?.['sources'] ?? []) as Fields[]);
-  if (what === 'secrets') {
-    return volumes.some(v => v['secret'] !== undefined) || projected.some(s => s['secret'] !== undefined)
-      || ((spec['imagePullSecrets'] ?? []) as unknown[]).length > 0
-      || containers.some(c => ((c['env'] ?? []) as Fields[]).some(e => (e['valueFrom'] as Fields | undefined)?.['secretKeyRef'] !== undefined)
-        || ((c['envFrom'] ?? []) as Fields[]).some(e => e['secretRef'] !== undefined));
-  }
-  return volumes.some(v => v['configMap'] !== undefined) || projected.some(s => s['configMap'] !== undefined)
-    || containers.some(c => ((c['env'] ?? []) as Fields[]).some(e => (e['valueFrom'] as Fields | undefined)?.['configMapKeyRef'] !== undefined)
-      || ((c['envFrom'] ?? []) as Fields[]).some(e => e['configMapRef'] !== undefined));
-}
-
 export function nodeRestriction(getNode: (name: string) => Promise<KubeObject | null>): AdmissionPlugin {
   return {
     name: 'NodeRestriction',
     // Upstream runs it in the mutating phase, before webhooks see the request.
     async admit(op, info, obj, old, opts) {
-      const node = nodeNameOf();
+      const user = requestUser();
+      const node = user ? nodeIdentity(user) : undefined;
       if (node === undefined) return;
       const name = obj.metadata.name ?? '';
       const forbid = (message: string) => {
         const what = info.group ? `${info.resource}.${info.group}` : info.resource;
         return errors.forbidden(`${what} ${JSON.stringify(name)} is forbidden: ${message}`, { group: info.group, resource: info.resource, name });
       };
-      if (node === '') throw forbid(`could not determine node from user ${JSON.stringify(requestUser()!.name)}`);
+      if (node === '') throw forbid(`could not determine node from user ${JSON.stringify(user!.name)}`);
       const sub = opts.subresource ?? '';
       const gr = `${info.group}/${info.resource}`;
       const spec = (obj['spec'] ?? {}) as Fields;
@@ -103,8 +83,8 @@ async function pod(op: Operation, sub: string, node: string, obj: KubeObject, ol
   }
   if (op !== 'create') throw forbid(`unexpected operation ${JSON.stringify(op.toUpperCase())}, node ${JSON.stringify(node)} can only create and delete mirror pods`);
   const n = JSON.stringify(node);
-  if (obj.metadata.annotations?.[MIRROR_ANNOTATION] === undefined) {
-    throw forbid(`pod does not have "${MIRROR_ANNOTATION}" annotation, node ${n} can only create mirror pods`);
+  if (obj.metadata.annotations?.[MIRROR_POD_ANNOTATION] === undefined) {
+    throw forbid(`pod does not have "${MIRROR_POD_ANNOTATION}" annotation, node ${n} can only create mirror pods`);
   }
   if (spec['nodeName'] !== node) throw forbid(`node ${n} can only create pods with spec.nodeName set to itself`);
   const owners = (obj.metadata.ownerReferences ?? []) as unknown as Fields[];
@@ -119,8 +99,8 @@ async function pod(op: Operation, sub: string, node: string, obj: KubeObject, ol
   if (!nodeObj) throw errors.notFound({ group: '', resource: 'nodes', name: node });
   if (owner['uid'] !== nodeObj.metadata.uid) throw forbid(`node ${node} UID mismatch: expected ${String(owner['uid'])} got ${nodeObj.metadata.uid ?? ''}`);
   if (spec['serviceAccountName']) throw forbid(`node ${n} can not create pods that reference a service account`);
-  if (podRefersTo(spec, 'secrets')) throw forbid(`node ${n} can not create pods that reference secrets`);
-  if (podRefersTo(spec, 'configmaps')) throw forbid(`node ${n} can not create pods that reference configmaps`);
+  if (podReferences(spec, 'secrets')) throw forbid(`node ${n} can not create pods that reference secrets`);
+  if (podReferences(spec, 'configmaps')) throw forbid(`node ${n} can not create pods that reference configmaps`);
   if (((spec['volumes'] ?? []) as Fields[]).some(v => v['persistentVolumeClaim'] !== undefined)) {
     throw forbid(`node ${n} can not create pods that reference persistentvolumeclaims`);
   }

@@ -8,10 +8,10 @@ import { randomInt } from 'node:crypto';
 import { errors } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { AdmissionPlugin } from './plugin.js';
+import { MIRROR_POD_ANNOTATION, podReferences, projectedSources } from './pod-references.js';
 
 export const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 const VOLUME_PREFIX = 'kube-api-access-';
-const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 
 /** Reads a service account; null when it does not exist. */
 export type ServiceAccountGetter = (namespace: string, name: string) => Promise<KubeObject | null>;
@@ -58,19 +58,8 @@ function mountToken(spec: Fields): void {
   if (volumes.length === 0) delete spec['volumes'];
 }
 
-function referencesSecrets(spec: Fields): boolean {
-  const volumes = (spec['volumes'] ?? []) as Fields[];
-  if (volumes.some(v => v['secret'] !== undefined)) return true;
-  if (((spec['imagePullSecrets'] ?? []) as unknown[]).length > 0) return true;
-  const containers = ['initContainers', 'containers', 'ephemeralContainers'].flatMap(k => (spec[k] ?? []) as Fields[]);
-  return containers.some(c =>
-    ((c['env'] ?? []) as Fields[]).some(e => (e['valueFrom'] as Fields | undefined)?.['secretKeyRef'] !== undefined)
-    || ((c['envFrom'] ?? []) as Fields[]).some(e => e['secretRef'] !== undefined));
-}
-
 function usesTokenProjection(spec: Fields): boolean {
-  return ((spec['volumes'] ?? []) as Fields[]).some(v =>
-    (((v['projected'] as Fields | undefined)?.['sources'] ?? []) as Fields[]).some(s => s['serviceAccountToken'] !== undefined));
+  return projectedSources(spec).some(s => s['serviceAccountToken'] !== undefined);
 }
 
 export function serviceAccountAdmission(getServiceAccount: ServiceAccountGetter): AdmissionPlugin {
@@ -94,9 +83,9 @@ export function serviceAccountAdmission(getServiceAccount: ServiceAccountGetter)
       if (op !== 'create' || info.group !== '' || info.resource !== 'pods' || opts.subresource) return;
       const spec = (pod['spec'] ??= {}) as Fields;
       const namespace = pod.metadata.namespace ?? '';
-      if (pod.metadata.annotations?.[MIRROR_ANNOTATION] !== undefined) {
+      if (pod.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) {
         if (spec['serviceAccountName']) throw forbidden(pod, 'a mirror pod may not reference service accounts');
-        if (referencesSecrets(spec)) throw forbidden(pod, 'a mirror pod may not reference secrets');
+        if (podReferences(spec, 'secrets')) throw forbidden(pod, 'a mirror pod may not reference secrets');
         if (usesTokenProjection(spec)) throw forbidden(pod, 'a mirror pod may not use ServiceAccountToken volume projections');
         return;
       }

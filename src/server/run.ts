@@ -128,14 +128,16 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   // First, so a bad policy file stops start-up before anything connects.
   const auditor = cfg.audit ? await createAuditor(cfg.audit) : undefined;
   let stores: Stores | undefined;
-  const getObject: ObjectGetter = async (resource, namespace, name) => {
+  // A live read that answers null for a missing object, for authenticators and admission plugins.
+  const getOrNull = (group: string, resource: string) => async (namespace: string, name: string) => {
     try {
-      return await stores!.builtin('', resource).get(namespace, name);
+      return await stores!.builtin(group, resource).get(namespace, name);
     } catch (e) {
       if (isApiError(e) && e.code === 404) return null;
       throw e;
     }
   };
+  const getObject: ObjectGetter = (resource, namespace, name) => getOrNull('', resource)(namespace, name);
   // Also before connecting: unreadable CA, token or key files stop start-up, as upstream.
   const authentication = await buildAuthentication({
     ...(cfg.clientCaFile ? { clientCaFile: cfg.clientCaFile } : {}),
@@ -172,20 +174,11 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   });
   const catalog = builtinCatalog();
   let namespaces: Informer | undefined;
-  // A live read that answers null for a missing object, for the plugins that look objects up.
-  const getOrNull = (group: string, resource: string) => async (namespace: string, name: string) => {
-    try {
-      return await stores!.builtin(group, resource).get(namespace, name);
-    } catch (e) {
-      if (isApiError(e) && e.code === 404) return null;
-      throw e;
-    }
-  };
   // Served from the namespace informer; a miss falls back to a live read, as upstream's
   // NamespaceLifecycle does for namespaces created a moment ago.
   const getNamespace = async (name: string) => namespaces?.get('', name) ?? getOrNull('', 'namespaces')('', name);
-  const getServiceAccount = getOrNull('', 'serviceaccounts');
-  const getNode = (name: string) => getOrNull('', 'nodes')('', name);
+  const getServiceAccount = (namespace: string, name: string) => getObject('serviceaccounts', namespace, name);
+  const getNode = (name: string) => getObject('nodes', '', name);
   const getRuntimeClass = (name: string) => getOrNull('node.k8s.io', 'runtimeclasses')('', name);
   const listAll = (group: string, resource: string) => async () => (await stores!.builtin(group, resource).list('', {})).items;
   let authz: AuthorizationSetup | undefined;

@@ -3,6 +3,7 @@
 import { cause, errors } from '../../api/errors.js';
 import { isObject, type KubeObject } from '../../api/types.js';
 import type { ObjectGetter } from '../../authn/object-getter.js';
+import { nodeIdentity } from '../../authz/node.js';
 import type { BoundTokenRequest, ObjectRefClaim, ServiceAccountTokenIssuer } from '../../authn/service-account-issuer.js';
 import { negotiate } from '../negotiate.js';
 import { writeObject } from '../respond.js';
@@ -54,8 +55,8 @@ async function mustGet(getObject: ObjectGetter, resource: 'pods' | 'secrets' | '
 /** NodeRestriction's rule for kubelets (system:node:<name> in system:nodes) asking for tokens. */
 async function restrictNode(ctx: VirtualContext, deps: TokenRequestDeps, ref: Record<string, unknown> | undefined): Promise<void> {
   const user = ctx.req.user;
-  if (!user || !user.name.startsWith('system:node:') || !user.groups.includes('system:nodes')) return;
-  const node = user.name.slice('system:node:'.length);
+  const node = user ? nodeIdentity(user) : undefined;
+  if (node === undefined) return;
   const { namespace, name } = ctx.ri;
   const forbid = (message: string) => errors.forbidden(`serviceaccounts ${JSON.stringify(name)} is forbidden: ${message}`, { group: '', resource: 'serviceaccounts', name });
   if (!ref || (ref['apiVersion'] ?? 'v1') !== 'v1' || ref['kind'] !== 'Pod' || !ref['name']) throw forbid('node requested token not bound to a pod');
