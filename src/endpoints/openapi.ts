@@ -1,5 +1,5 @@
 // /openapi/v2 and /openapi/v3, as kube-openapi's handler and handler3 serve them: the generated
-// documents byte for byte (v2 also as a gnostic protobuf Document), ETags of their SHA-512
+// documents byte for byte, or with the CRDs' OpenAPI merged in (v2 also as a gnostic protobuf Document), ETags of their SHA-512
 // (upper-case hex), conditional GETs, and hash-pinned v3 URLs that are immutable or redirect to
 // the current hash.
 import { createHash } from 'node:crypto';
@@ -104,13 +104,17 @@ interface V3Set {
   index: Document;
 }
 
-function loadV3(): V3Set {
+function loadBuiltinV3(): Map<string, Document> {
   const dir = new URL('openapi-v3/', generatedDir);
   const docs = new Map<string, Document>();
   for (const f of readdirSync(dir).sort()) {
     if (!f.endsWith('.json')) continue;
     docs.set(f.slice(0, -'.json'.length).split('__').join('/'), documentOf(readFileSync(new URL(f, dir))));
   }
+  return docs;
+}
+
+function v3SetOf(docs: Map<string, Document>): V3Set {
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const key of [...docs.keys()].sort()) {
     paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${docs.get(key)!.hash}` };
@@ -118,18 +122,75 @@ function loadV3(): V3Set {
   return { docs, index: documentOf(Buffer.from(JSON.stringify({ paths }))) };
 }
 
-export function openapiRouter(): Router {
-  const v2 = lazy(() => {
-    const doc = documentOf(readFileSync(new URL('openapi-v2.json', generatedDir)));
-    return { doc, gzipped: gzipSync(doc.body) };
+/** OpenAPI published beside the built-in API (the CRDs'), rebuilt into the documents when its revision moves. */
+export interface OpenAPIExtra {
+  revision(): number;
+  v2(): { paths: Record<string, unknown>; definitions: Record<string, unknown>; parameters?: Record<string, unknown> };
+  /** 'apis/<group>/<version>' → a whole v3 document. */
+  v3(): Map<string, object>;
+}
+
+interface V2Served {
+  json: { doc: Document; gzipped: Buffer };
+  protobuf: () => { doc: Document; gzipped: Buffer };
+}
+
+/** `base` with `extra`'s entries added under keys it lacks (the built-in API has priority, as in kube-openapi's merge), sorted. */
+function mergeSorted(base: unknown, extra: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown> | undefined) };
+  for (const [k, v] of Object.entries(extra ?? {})) if (!(k in out)) out[k] = v;
+  return Object.fromEntries(Object.keys(out).sort().map(k => [k, out[k]]));
+}
+
+function v2Served(body: Buffer): V2Served {
+  const doc = documentOf(body);
+  return {
+    json: { doc, gzipped: gzipSync(body) },
+    // Built on first request, as kube-openapi does; it keeps the JSON document's ETag.
+    protobuf: lazy(() => {
+      const pb = encodeOpenAPIv2Document(JSON.parse(body.toString('utf8'))).body;
+      return { doc: { ...doc, body: pb }, gzipped: gzipSync(pb) };
+    }),
+  };
+}
+
+export function openapiRouter(extra?: OpenAPIExtra): Router {
+  const builtinV2 = lazy(() => readFileSync(new URL('openapi-v2.json', generatedDir)));
+  const builtinV3 = lazy(loadBuiltinV3);
+
+  /** Built on first use and again, lazily, after the extra's revision moved. */
+  const perRevision = <T>(build: (previous: T | undefined) => T): (() => T) => {
+    let cached: { revision: number; value: T } | undefined;
+    return () => {
+      const revision = extra?.revision() ?? 0;
+      if (cached?.revision !== revision) cached = { revision, value: build(cached?.value) };
+      return cached.value;
+    };
+  };
+
+  const v2 = perRevision<V2Served>(() => {
+    const ext = extra?.v2();
+    if (!ext || (Object.keys(ext.paths).length === 0 && Object.keys(ext.definitions).length === 0)) return v2Served(builtinV2());
+    const base = JSON.parse(builtinV2().toString('utf8')) as Record<string, unknown>;
+    return v2Served(Buffer.from(JSON.stringify({
+      ...base,
+      definitions: mergeSorted(base['definitions'], ext.definitions),
+      parameters: mergeSorted(base['parameters'], ext.parameters),
+      paths: mergeSorted(base['paths'], ext.paths),
+    })));
   });
-  // Built on first request, as kube-openapi does; it keeps the JSON document's ETag.
-  const v2Protobuf = lazy(() => {
-    const { doc } = v2();
-    const body = encodeOpenAPIv2Document(JSON.parse(doc.body.toString('utf8'))).body;
-    return { doc: { ...doc, body }, gzipped: gzipSync(body) };
+
+  const v3 = perRevision<V3Set>(previous => {
+    const docs = new Map(builtinV3());
+    for (const [key, doc] of extra?.v3() ?? []) {
+      if (docs.has(key)) continue;
+      const body = Buffer.from(JSON.stringify(doc));
+      // An unchanged document keeps its Last-Modified.
+      const before = previous?.docs.get(key);
+      docs.set(key, before?.body.equals(body) ? before : documentOf(body));
+    }
+    return v3SetOf(docs);
   });
-  const v3 = lazy(loadV3);
 
   const router = Router();
 
@@ -137,7 +198,7 @@ export function openapiRouter(): Router {
     res.append('Vary', 'Accept');
     const format = v2Format(req);
     if (!format) return void res.status(406).end();
-    const { doc, gzipped } = format === 'json' ? v2() : v2Protobuf();
+    const { doc, gzipped } = format === 'json' ? v2().json : v2().protobuf();
     res.setHeader('Content-Type', format === 'json' ? 'application/json' : V2_PROTOBUF);
     res.setHeader('ETag', doc.etag);
     if (acceptsGzip(req)) {
