@@ -2,12 +2,14 @@
 // across SIGKILL, refusing foreign or corrupt files and a second opener, TTL expiry, compaction.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync, statSync, writeSync, closeSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../../src/api/types.js';
+import { aescbc } from '../../src/storage/encryption/transformers.js';
 import { SqliteStorage, type SqliteStorageOptions } from '../../src/storage/sqlite/index.js';
 import { configMap, nextEvents, rejectsWith, storageContract } from '../helpers/storage-contract.js';
 
@@ -129,6 +131,12 @@ describe('SqliteStorage on disk', () => {
     g.close();
     assert.throws(() => SqliteStorage.open({ path: shape }), /another schema \(missing columns: created, deleted, create_revision, prev_revision, lease, old_value\)/);
 
+    const kine = freshPath();
+    const k = new Database(kine);
+    k.exec('CREATE TABLE kine (id INTEGER PRIMARY KEY AUTOINCREMENT, name INTEGER, created INTEGER, deleted INTEGER, create_revision INTEGER, prev_revision INTEGER, lease INTEGER, value BLOB, old_value BLOB)');
+    k.close();
+    assert.throws(() => SqliteStorage.open({ path: kine }), /has a kine table written by another program \(application_id 0\); refusing to use it$/);
+
     const corrupt = freshPath();
     const s = SqliteStorage.open({ path: corrupt });
     for (let i = 0; i < 200; i++) await s.create(`/registry/configmaps/default/c${i}`, configMap(`c${i}`, { pad: 'x'.repeat(200) }));
@@ -220,6 +228,30 @@ describe('SqliteStorage on disk', () => {
     const events = await nextEvents(w, 2, 1000);
     w.stop();
     assert.deepEqual(events.map((e) => [e.type, e.object.metadata.resourceVersion]), [['ADDED', b.metadata.resourceVersion], ['BOOKMARK', b.metadata.resourceVersion]]);
+  });
+
+  it('stores values through the key\'s transformer (encryption at rest) and reads them back', async () => {
+    const path = freshPath();
+    const secret = randomBytes(32);
+    const s = SqliteStorage.open({ path, transformerFor: (key) => (key.startsWith('/registry/secrets/') ? aescbc(secret) : undefined) });
+    await s.create('/registry/secrets/default/s', configMap('s', { password: 'hunter2' }));
+    const updated = await s.guaranteedUpdate('/registry/secrets/default/s', (cur) => ({ ...cur!, data: { password: 'hunter3' } }));
+    await s.create('/registry/configmaps/default/c', configMap('c', { plain: 'visible' }));
+    const w = s.watch('/registry/secrets/', { recursive: true, resourceVersion: '0' });
+    const [added] = await nextEvents(w, 1);
+    w.stop();
+    assert.deepEqual((added.object as KubeObject).data, { password: 'hunter3' });
+    await s.close();
+    const raw = new Database(path, { readonly: true });
+    const values = raw.prepare('SELECT name, value, old_value FROM kine WHERE value IS NOT NULL').all() as { name: string; value: Buffer; old_value: Buffer | null }[];
+    raw.close();
+    const text = Buffer.concat(values.flatMap((v) => [v.value, v.old_value ?? Buffer.alloc(0)])).toString('latin1');
+    assert.ok(!text.includes('hunter'));
+    assert.ok(text.includes('visible'));
+    const again = SqliteStorage.open({ path, transformerFor: (key) => (key.startsWith('/registry/secrets/') ? aescbc(secret) : undefined) });
+    open.push(again);
+    assert.deepEqual((await again.get('/registry/secrets/default/s')).data, { password: 'hunter3' });
+    assert.equal((await again.get('/registry/secrets/default/s')).metadata.resourceVersion, updated.metadata.resourceVersion);
   });
 
   it('close ends running watches and reports unhealthy', async () => {

@@ -8,6 +8,13 @@ import type Database from 'better-sqlite3';
 export const TABLE = 'kine';
 export const COMPACT_REV_KEY = 'compact_rev_key';
 
+/**
+ * SQLite's application_id of our files ('kats'). kine's own files share the table but not its
+ * contents (values in the apiserver's protobuf, the lease column a TTL in seconds), so a kine
+ * table without this id is refused rather than misread.
+ */
+export const APPLICATION_ID = 0x6b617473;
+
 const COLUMNS = ['id', 'name', 'created', 'deleted', 'create_revision', 'prev_revision', 'lease', 'value', 'old_value'];
 
 const DDL = [
@@ -44,7 +51,12 @@ export function ensureSchema(db: Database.Database, path: string): void {
       throw new Error(`sqlite storage: ${path} has a ${TABLE} table of another schema (missing columns: ${missing.join(', ')}); refusing to use it`);
     }
   }
+  const applicationId = Number(db.pragma('application_id', { simple: true }));
+  if (tables.includes(TABLE) && applicationId !== APPLICATION_ID) {
+    throw new Error(`sqlite storage: ${path} has a ${TABLE} table written by another program (application_id ${applicationId}); refusing to use it`);
+  }
   db.transaction(() => {
+    db.pragma(`application_id = ${APPLICATION_ID}`);
     for (const stmt of DDL) db.exec(stmt);
     const marker = db.prepare(`SELECT id FROM ${TABLE} WHERE name = ?`).get(COMPACT_REV_KEY);
     // The marker takes revision 1 in a new store, so the first write is revision 2, as in etcd.
