@@ -254,11 +254,13 @@ describe('SqliteStorage on disk', () => {
     assert.equal((await again.get('/registry/secrets/default/s')).metadata.resourceVersion, updated.metadata.resourceVersion);
   });
 
-  it('close ends running watches and reports unhealthy', async () => {
+  it('close ends running watches; afterwards it is unhealthy and every verb is Unavailable', async () => {
     const s = SqliteStorage.open({ path: freshPath() });
     const w = s.watch('/registry/configmaps/', { recursive: true });
     await s.close();
     assert.deepEqual(await nextEvents(w, 1, 1000), []);
     assert.equal(await s.healthy(), false);
+    const unavailable = await rejectsWith(s.get('/registry/configmaps/default/a'), 'Unavailable');
+    assert.equal(unavailable.message, 'sqlite storage: The database connection is not open');
   });
 });

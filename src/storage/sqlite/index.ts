@@ -14,6 +14,7 @@ import { count, list } from './list.js';
 import { Log } from './log.js';
 import { openDatabase } from './open.js';
 import { every } from './periodic.js';
+import { guarded } from './unavailable.js';
 import { guaranteedUpdate } from './update.js';
 import { watchLog } from './watch.js';
 
@@ -62,24 +63,24 @@ export class SqliteStorage implements Storage {
     return new SqliteStorage(db, new Log(db, opts.transformerFor), opts);
   }
 
-  async create(key: string, obj: KubeObject, opts?: CreateOptions): Promise<KubeObject> {
-    return create(this.log, key, obj, opts);
+  create(key: string, obj: KubeObject, opts?: CreateOptions): Promise<KubeObject> {
+    return guarded(key, () => create(this.log, key, obj, opts));
   }
 
-  async get(key: string): Promise<KubeObject> {
-    return get(this.log, key);
+  get(key: string): Promise<KubeObject> {
+    return guarded(key, () => get(this.log, key));
   }
 
   list(prefix: string, opts: ListOptions): Promise<ListResult> {
-    return list(this.log, prefix, opts);
+    return guarded(prefix, () => list(this.log, prefix, opts));
   }
 
   guaranteedUpdate(key: string, tryUpdate: UpdateFn, opts?: UpdateOptions): Promise<KubeObject> {
-    return guaranteedUpdate(this.log, key, tryUpdate, opts);
+    return guarded(key, () => guaranteedUpdate(this.log, key, tryUpdate, opts));
   }
 
   delete(key: string, opts?: DeleteOptions): Promise<KubeObject> {
-    return deleteKey(this.log, key, opts);
+    return guarded(key, () => deleteKey(this.log, key, opts));
   }
 
   watch(key: string, opts: WatchOptions): Watcher {
@@ -91,8 +92,8 @@ export class SqliteStorage implements Storage {
     this.log.broadcaster.requestProgress();
   }
 
-  async count(prefix: string): Promise<number> {
-    return count(this.log, prefix);
+  count(prefix: string): Promise<number> {
+    return guarded(prefix, () => count(this.log, prefix));
   }
 
   async healthy(): Promise<boolean> {
