@@ -6,8 +6,15 @@ import { parseTemplate } from './jsonpath-parse.js';
 
 export { JSONPathSyntaxError } from './jsonpath-parse.js';
 
-/** An evaluation error (upstream returns these from FindResults). */
-export class JSONPathError extends Error {}
+/**
+ * An evaluation error (upstream returns these from FindResults). `partial` is what the failing
+ * step returned alongside its error, which an existence filter still counts as found.
+ */
+export class JSONPathError extends Error {
+  constructor(message: string, readonly partial: readonly unknown[] = []) {
+    super(message);
+  }
+}
 
 /** Range/end bookkeeping of one FindResults call. */
 interface RangeState {
@@ -17,9 +24,19 @@ interface RangeState {
   lastEnd?: Node;
 }
 
-const fail = (message: string): never => {
-  throw new JSONPathError(message);
+const fail = (message: string, partial: readonly unknown[] = []): never => {
+  throw new JSONPathError(message, partial);
 };
+
+/** Runs a nested step; its error leaves this step with `input` as upstream's partial result. */
+function nested<T>(input: readonly unknown[], fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof JSONPathError) throw new JSONPathError(e.message, input);
+    throw e;
+  }
+}
 
 export class JSONPath {
   private constructor(private readonly root: ListNode, private readonly allowMissingKeys: boolean) {}
@@ -88,7 +105,7 @@ export class JSONPath {
       case 'recursive':
         return recursive(input);
       case 'union':
-        return node.lists.flatMap(l => this.walk(input, l, st));
+        return nested(input, () => node.lists.flatMap(l => this.walk(input, l, st)));
       case 'identifier':
         return identifier(input, node.name, st);
     }
@@ -106,23 +123,26 @@ export class JSONPath {
   private filter(input: unknown[], node: Extract<Node, { kind: 'filter' }>, st: RangeState): unknown[] {
     const out: unknown[] = [];
     for (const v of input) {
-      if (!Array.isArray(v)) fail(`${v === undefined ? '<invalid reflect.Value>' : goSprint(v)} is not array or slice and cannot be filtered`);
+      if (!Array.isArray(v)) fail(`${v === undefined ? '<invalid reflect.Value>' : goSprint(v)} is not array or slice and cannot be filtered`, input);
       for (const item of v as unknown[]) {
         if (node.op === 'exists') {
-          let lefts: unknown[] = [];
+          let lefts: readonly unknown[];
           try {
             lefts = this.walk([item], node.left, st);
-          } catch {
-            // Upstream ignores the error of an existence test.
+          } catch (e) {
+            // Upstream ignores the error but keeps what the failing step returned: `@.list[0]`
+            // on an empty list "exists".
+            if (!(e instanceof JSONPathError)) throw e;
+            lefts = e.partial;
           }
           if (lefts.length > 0) out.push(item);
           continue;
         }
-        const left = single(this.walk([item], node.left, st));
+        const left = nested(input, () => single(this.walk([item], node.left, st)));
         if (left === NONE) continue;
-        const right = single(this.walk([item], node.right, st));
+        const right = nested(input, () => single(this.walk([item], node.right, st)));
         if (right === NONE) continue;
-        if (compare(node.op, left, right)) out.push(item);
+        if (compare(node.op, left, right, out)) out.push(item);
       }
     }
     return out;
@@ -137,7 +157,7 @@ function single(values: unknown[]): unknown {
   return values[0];
 }
 
-function compare(op: string, a: unknown, b: unknown): boolean {
+function compare(op: string, a: unknown, b: unknown, soFar: readonly unknown[]): boolean {
   try {
     switch (op) {
       case '<':
@@ -154,9 +174,9 @@ function compare(op: string, a: unknown, b: unknown): boolean {
         return !goLess(a, b);
     }
   } catch (e) {
-    return fail((e as Error).message);
+    return fail((e as Error).message, soFar);
   }
-  return fail(`unrecognized filter operator ${op}`);
+  return fail(`unrecognized filter operator ${op}`, soFar);
 }
 
 function identifier(input: unknown[], name: string, st: RangeState): unknown[] {
@@ -169,14 +189,14 @@ function identifier(input: unknown[], name: string, st: RangeState): unknown[] {
     st.endRange++;
     return [];
   }
-  return fail(`unrecognized identifier ${name}`);
+  return fail(`unrecognized identifier ${name}`, input);
 }
 
 function array(input: unknown[], params: Extract<Node, { kind: 'array' }>['params']): unknown[] {
   const out: unknown[] = [];
   for (const v of input) {
     if (v === null || v === undefined) continue;
-    if (!Array.isArray(v)) fail(`${goTypeName(v)} is not array or slice`);
+    if (!Array.isArray(v)) fail(`${goTypeName(v)} is not array or slice`, input);
     const items = v as unknown[];
     const len = items.length;
     let start = params[0].known ? params[0].value : 0;
@@ -185,12 +205,12 @@ function array(input: unknown[], params: Extract<Node, { kind: 'array' }>['param
     if (end < 0 || (end === 0 && params[1].derived)) end += len;
     // Asking for no elements is allowed whatever the bounds.
     if (end === start) return out;
-    if (start >= len || start < 0) fail(`array index out of bounds: index ${start}, length ${len}`);
-    if (end > len || end < 0) fail(`array index out of bounds: index ${end - 1}, length ${len}`);
-    if (start > end) fail(`starting index ${start} is greater than ending index ${end}`);
+    if (start >= len || start < 0) fail(`array index out of bounds: index ${start}, length ${len}`, input);
+    if (end > len || end < 0) fail(`array index out of bounds: index ${end - 1}, length ${len}`, input);
+    if (start > end) fail(`starting index ${start} is greater than ending index ${end}`, input);
     let step = 1;
     if (params[2].known) {
-      if (params[2].value <= 0) fail('step must be > 0');
+      if (params[2].value <= 0) fail('step must be > 0', input);
       step = params[2].value;
     }
     for (let i = start; i < end; i += step) out.push(items[i]);

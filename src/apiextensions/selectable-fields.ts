@@ -2,6 +2,7 @@
 // accepts (the CR converter's ConvertFieldLabel) and the field set an object is matched against
 // (the CR strategy's GetAttrs), each selectable field found with jsonpath.
 import { errors } from '../api/errors.js';
+import { obj as asObj, str } from '../api/printers/read.js';
 import type { FieldSelector } from '../registry/selectors/fields.js';
 import { goSprint } from './go-values.js';
 import { JSONPath } from './jsonpath.js';
@@ -51,8 +52,7 @@ function compiled(version: CustomResourceDefinitionVersion): Compiled[] {
 export function customResourceFieldSet(
   version: CustomResourceDefinitionVersion, obj: Record<string, unknown>, namespaced = true,
 ): Record<string, string> {
-  const meta = typeof obj.metadata === 'object' && obj.metadata !== null ? (obj.metadata as Record<string, unknown>) : {};
-  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const meta = asObj(obj.metadata);
   // generic.MergeFieldsSets: selectable fields overwrite metadata ones (validation keeps them apart).
   const out: Record<string, string> = { 'metadata.name': str(meta.name) };
   if (namespaced) out['metadata.namespace'] = str(meta.namespace);
