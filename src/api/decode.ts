@@ -138,6 +138,7 @@ export function decodeObject(info: ResourceInfo, body: unknown, opts: DecodeOpti
   const { data, text } = toData(info, body);
   const gvk = bodyGvk(info, data, text);
   checkGvk(info, gvk);
+  if (info.custom) return info.custom.decode(isObject(data) ? data : {}, opts.fieldValidation);
   const prefix = `${gvk.kind} in version "${gvk.version}" cannot be handled as a ${info.kind}`;
   const source = isObject(data) ? data : {};
   const compiled = schemas();

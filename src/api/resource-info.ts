@@ -1,5 +1,7 @@
 // What the server knows about one served resource at one group/version. The built-in entries
 // are generated (src/generated/catalog.json, by hack/generate.ts); the catalog module loads them.
+// Entries a CRD adds carry `custom`, the type's behaviour in place of the built-in tables.
+import type { CustomType } from './custom-type.js';
 
 export interface SubresourceInfo {
   /** e.g. 'status', 'scale', 'log' */
@@ -39,6 +41,8 @@ export interface ResourceInfo {
   definition: string;
   /** Whether this version is the group's preferred version in discovery. */
   preferred: boolean;
+  /** Set for custom resources (absent for built-ins). */
+  custom?: CustomType;
 }
 
 export function groupVersion(r: { group: string; version: string }): string {

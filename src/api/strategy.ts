@@ -19,6 +19,12 @@ export interface Strategy {
   prepareForUpdate?: (next: KubeObject, current: KubeObject) => void;
   /** Graceful deletion: seconds to wait before the object goes, or 0 to delete now. */
   gracePeriodSeconds?: (obj: KubeObject, requested: number | undefined) => number;
+  /** The part of an object whose change bumps metadata.generation (default: all but metadata and status). */
+  generationContent?: (obj: KubeObject) => unknown;
+  /** A status-subresource write: the object to store from the desired and the current one (default: current with desired's status). */
+  prepareStatusUpdate?: (desired: KubeObject, current: KubeObject) => KubeObject;
+  /** A first DELETE marks the object instead (finalizers added, deletionTimestamp set) and keeps it: the CRD cleanup. */
+  markForDeletion?: (obj: KubeObject) => string[];
 }
 
 type Fields = Record<string, unknown>;
@@ -147,7 +153,65 @@ function keepNamespaceFinalizers(next: KubeObject, current: KubeObject): void {
   next['spec'] = n;
 }
 
+/** Upstream's customResourceStrategy: generation from everything but metadata; status kept out of main writes. */
+function customStrategy(hasStatus: boolean): Strategy {
+  const s: Strategy = {
+    tracksGeneration: true,
+    allowCreateOnUpdate: false,
+    returnDeletedObject: true,
+    generationContent: obj => {
+      const { metadata: _m, ...rest } = obj;
+      return rest;
+    },
+    // The status subresource writes status (and managedFields) onto the stored object.
+    prepareStatusUpdate: (desired, current) => {
+      const next = structuredClone(current);
+      if (desired['status'] === undefined) delete next['status'];
+      else next['status'] = desired['status'];
+      if (desired.metadata.managedFields !== undefined) next.metadata.managedFields = desired.metadata.managedFields;
+      else delete next.metadata.managedFields;
+      return next;
+    },
+  };
+  if (hasStatus) s.initialStatus = () => undefined;
+  return s;
+}
+
+/** Upstream's CRD PrepareForCreate: an empty status naming the storage version as stored. */
+function crdInitialStatus(obj: KubeObject): unknown {
+  const versions = (((obj['spec'] ?? {}) as { versions?: { name?: string; storage?: boolean }[] }).versions ?? []);
+  const storage = versions.find(v => v.storage === true)?.name;
+  return storage === undefined ? {} : { storedVersions: [storage] };
+}
+
+const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
+
+type Condition = { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string };
+
+/** Upstream's CRD REST Delete: the first DELETE adds the cleanup finalizer and the Terminating condition. */
+function markCRDForDeletion(obj: KubeObject): string[] {
+  const status = (obj['status'] ?? {}) as { conditions?: Condition[] };
+  const conditions = (status.conditions ?? []).filter(c => c.type !== 'Terminating');
+  const previous = (status.conditions ?? []).find(c => c.type === 'Terminating');
+  const changed = !previous || previous.status !== 'True';
+  conditions.push({
+    type: 'Terminating', status: 'True',
+    lastTransitionTime: changed ? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') : (previous.lastTransitionTime ?? ''),
+    reason: 'InstanceDeletionPending', message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
+  });
+  obj['status'] = { ...status, conditions };
+  return [CRD_CLEANUP_FINALIZER];
+}
+
+/** CRD status writes keep metadata changes: upstream's status strategy resets only the spec (ResetObjectMetaForStatus with itself). */
+function crdStatusUpdate(desired: KubeObject, current: KubeObject): KubeObject {
+  const next = structuredClone(desired);
+  next['spec'] = structuredClone(current['spec']);
+  return next;
+}
+
 export function strategyFor(info: ResourceInfo): Strategy {
+  if (info.custom) return customStrategy(info.custom.hasStatus);
   const k = key(info.group, info.resource);
   const hasStatus = info.subresources.some(s => s.name === 'status');
   const s: Strategy = {
@@ -162,5 +226,10 @@ export function strategyFor(info: ResourceInfo): Strategy {
   if (k === 'services.') s.prepareForUpdate = keepServiceAllocations;
   if (k === 'namespaces.') s.prepareForUpdate = keepNamespaceFinalizers;
   if (k === 'namespaces.') s.specFinalizers = obj => ((obj['spec'] ?? {}) as { finalizers?: string[] }).finalizers ?? [];
+  if (k === 'customresourcedefinitions.apiextensions.k8s.io') {
+    s.markForDeletion = markCRDForDeletion;
+    s.prepareStatusUpdate = crdStatusUpdate;
+    s.initialStatus = crdInitialStatus;
+  }
   return s;
 }

@@ -1,6 +1,6 @@
 // API discovery as upstream 1.32 serves it: the legacy documents (/api, /api/v1, /apis,
 // /apis/<group>, /apis/<group>/<version>) and aggregated discovery (apidiscovery.k8s.io v2 and
-// v2beta1) on /api and /apis. The catalog is fixed at start, so every body is built once.
+// v2beta1) on /api and /apis. The bodies of a catalog revision are built once, on first use.
 import { createHash } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import type { APIGroupInfo, Catalog } from '../api/catalog.js';
@@ -78,7 +78,8 @@ function groupVersionRefs(g: APIGroupInfo) {
 function resourceDiscovery(r: ResourceInfo): object {
   return {
     resource: r.resource,
-    responseKind: { group: '', version: '', kind: r.kind },
+    // Upstream names a custom resource's group and version here, and leaves them empty for built-ins.
+    responseKind: r.custom ? { group: r.group, version: r.version, kind: r.kind } : { group: '', version: '', kind: r.kind },
     scope: r.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: r.singularName,
     verbs: r.verbs,
@@ -88,7 +89,7 @@ function resourceDiscovery(r: ResourceInfo): object {
       ? {
           subresources: [...r.subresources].sort(byName(s => s.name)).map(s => ({
             subresource: s.name,
-            responseKind: { group: s.group ?? '', version: s.version ?? '', kind: s.kind },
+            responseKind: r.custom ? { group: s.group ?? r.group, version: s.version ?? r.version, kind: s.kind } : { group: s.group ?? '', version: s.version ?? '', kind: s.kind },
             verbs: s.verbs,
           })),
         }
@@ -196,19 +197,21 @@ function localAddress(req: Request): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-export function discoveryRouter(catalog: Catalog, opts: DiscoveryOptions = {}): Router {
+/** Every discovery body of one catalog revision. */
+interface DiscoveryDocuments {
+  core: APIGroupInfo | undefined;
+  coreLists: Map<string, LegacyDocument>;
+  groupList: LegacyDocument;
+  groupDocs: Map<string, LegacyDocument>;
+  groupLists: Map<string, LegacyDocument>;
+  aggregatedCore: AggregatedDocument;
+  aggregatedGroups: AggregatedDocument;
+}
+
+function buildDocuments(catalog: Catalog): DiscoveryDocuments {
   const groups = catalog.groups();
   const core = groups.find(g => g.name === '');
   const apiGroups = groups.filter(g => g.name !== '');
-
-  // Upstream's /api and /api/v1 JSON has no apiVersion; the protobuf envelope names v1.
-  const apiVersions = (address: string) => legacyDocument({
-    kind: 'APIVersions',
-    versions: core?.versions ?? [],
-    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: address }],
-  }, 'v1');
-  const fixedAPIVersions = opts.serverAddress !== undefined ? apiVersions(opts.serverAddress) : undefined;
-
   const coreLists = new Map<string, LegacyDocument>();
   for (const v of core?.versions ?? []) {
     coreLists.set(v, legacyDocument({ kind: 'APIResourceList', groupVersion: v, resources: apiResources(catalog.resourcesFor('', v)) }, 'v1'));
@@ -223,35 +226,55 @@ export function discoveryRouter(catalog: Catalog, opts: DiscoveryOptions = {}): 
       groupLists.set(gv, legacyDocument({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources: apiResources(catalog.resourcesFor(g.name, v)) }, 'v1'));
     }
   }
-  const aggregatedCore = new AggregatedDocument(core ? [groupDiscovery(catalog, core)] : []);
-  const aggregatedGroups = new AggregatedDocument(apiGroups.map(g => groupDiscovery(catalog, g)));
+  return {
+    core, coreLists, groupList, groupDocs, groupLists,
+    aggregatedCore: new AggregatedDocument(core ? [groupDiscovery(catalog, core)] : []),
+    aggregatedGroups: new AggregatedDocument(apiGroups.map(g => groupDiscovery(catalog, g))),
+  };
+}
+
+export function discoveryRouter(catalog: Catalog, opts: DiscoveryOptions = {}): Router {
+  // Rebuilt on the first request after the catalog changed (a CRD came, changed or went).
+  let built: { revision: number; docs: DiscoveryDocuments } | undefined;
+  const docs = (): DiscoveryDocuments => {
+    if (built?.revision !== catalog.revision) built = { revision: catalog.revision, docs: buildDocuments(catalog) };
+    return built.docs;
+  };
+
+  // Upstream's /api and /api/v1 JSON has no apiVersion; the protobuf envelope names v1.
+  const apiVersions = (address: string) => legacyDocument({
+    kind: 'APIVersions',
+    versions: docs().core?.versions ?? [],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: address }],
+  }, 'v1');
+  const fixedAPIVersions = opts.serverAddress !== undefined ? apiVersions(opts.serverAddress) : undefined;
 
   const router = Router();
   const allFormats = { protobuf: true, aggregated: true };
   router.get('/api', (req, res) => {
     const c = negotiateDiscovery(req.headers.accept, allFormats);
-    if (c.aggregated) return aggregatedCore.send(req, res, c.aggregated, c.format);
+    if (c.aggregated) return docs().aggregatedCore.send(req, res, c.aggregated, c.format);
     res.setHeader('Vary', 'Accept');
     sendLegacy(req, res, fixedAPIVersions ?? apiVersions(localAddress(req)));
   });
   router.get('/apis', (req, res) => {
     const c = negotiateDiscovery(req.headers.accept, allFormats);
-    if (c.aggregated) return aggregatedGroups.send(req, res, c.aggregated, c.format);
+    if (c.aggregated) return docs().aggregatedGroups.send(req, res, c.aggregated, c.format);
     res.setHeader('Vary', 'Accept');
-    sendLegacy(req, res, groupList);
+    sendLegacy(req, res, docs().groupList);
   });
   router.get('/api/:version', (req, res) => {
-    const body = coreLists.get(req.params.version);
+    const body = docs().coreLists.get(req.params.version);
     if (body === undefined) return writeError(res, errors.notFoundPath());
     sendLegacy(req, res, body);
   });
   router.get('/apis/:group', (req, res) => {
-    const body = groupDocs.get(req.params.group);
+    const body = docs().groupDocs.get(req.params.group);
     if (body === undefined) return writeError(res, errors.notFoundPath());
     sendLegacy(req, res, body);
   });
   router.get('/apis/:group/:version', (req, res) => {
-    const body = groupLists.get(`${req.params.group}/${req.params.version}`);
+    const body = docs().groupLists.get(`${req.params.group}/${req.params.version}`);
     if (body === undefined) return writeError(res, errors.notFoundPath());
     sendLegacy(req, res, body);
   });

@@ -15,6 +15,7 @@ import { updateHandler } from './handlers/update.js';
 import { watchHandler } from './handlers/watch.js';
 import { scaleHandler } from './handlers/scale.js';
 import { writeError } from './status-writer.js';
+import { addWarning } from '../api/warnings.js';
 
 type Handler = (ctx: HandlerContext) => Promise<void>;
 
@@ -45,6 +46,7 @@ export function resourceHandler(deps: ResourceRouterDeps) {
       const info = deps.catalog.lookup(ri.apiGroup, ri.apiVersion, ri.resource);
       if (!info) throw errors.notFoundPath();
       const verb = ri.verb;
+      if (info.custom?.deprecationWarning) addWarning(info.custom.deprecationWarning);
       const virtual = deps.virtual?.[ri.subresource ? `${info.group}/${info.resource}/${ri.subresource}` : `${info.group}/${info.resource}`];
       if (ri.subresource) {
         const sub = info.subresources.find(s => s.name === ri.subresource);
@@ -60,6 +62,7 @@ export function resourceHandler(deps: ResourceRouterDeps) {
       // a cluster-scoped one never has one.
       if (info.namespaced && !ri.namespace && !['list', 'watch', 'deletecollection'].includes(verb)) throw errors.notFoundPath();
       if (!info.namespaced && ri.namespace) throw errors.notFoundPath();
+      if (info.custom?.terminating && verb === 'create' && !ri.subresource) throw errors.methodNotAllowed('create not allowed while custom resource definition is terminating');
       const handler = virtual ?? (ri.subresource === 'scale' ? scaleHandler : handlers[verb]);
       if (!handler) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
       const url = new URL(req.originalUrl, 'https://local');

@@ -10,8 +10,10 @@ export type IncludeObject = 'None' | 'Metadata' | 'Object';
 export type MetaVersion = 'v1' | 'v1beta1';
 
 export interface TableTarget extends PrintTarget {
-  /** Overrides the built-in printer (custom resources bring their own columns). */
+  /** Overrides the built-in printer. */
   printer?: TablePrinter;
+  /** A custom resource brings its own columns (ResourceInfo.custom). */
+  custom?: { tablePrinter(): TablePrinter };
 }
 
 export interface TableOptions {
@@ -79,7 +81,7 @@ export function toPartialObjectMetadataList(objects: KubeObject[], listMeta: Lis
 }
 
 function printerOf(target: TableTarget): TablePrinter {
-  return target.printer ?? tablePrinter(target);
+  return target.printer ?? target.custom?.tablePrinter() ?? tablePrinter(target);
 }
 
 /** The Table's columnDefinitions (every column: the server always prints wide). */

@@ -20,13 +20,12 @@ export interface ListParams {
 export function buildPredicate(info: ResourceInfo, params: ListParams): ((obj: KubeObject) => boolean) | undefined {
   const labels = params.labelSelector ? parseLabelSelector(params.labelSelector) : undefined;
   // Validation also renames legacy field labels (e.g. pods spec.host) to the current ones.
-  const fields = params.fieldSelector
-    ? validateFieldSelector(info.group, info.version, info.resource, parseFieldSelector(params.fieldSelector))
-    : undefined;
+  const selector = params.fieldSelector ? parseFieldSelector(params.fieldSelector) : undefined;
+  const fields = selector && (info.custom ? info.custom.validateFieldSelector(selector) : validateFieldSelector(info.group, info.version, info.resource, selector));
   const byLabels = labels && !labels.isEmpty() ? labels : undefined;
   const byFields = fields && !fields.isEmpty() ? fields : undefined;
   if (!byLabels && !byFields) return undefined;
   return (obj: KubeObject) =>
     (!byLabels || byLabels.matches(obj.metadata.labels)) &&
-    (!byFields || byFields.matches(selectableFields(info.group, info.resource, obj)));
+    (!byFields || byFields.matches(info.custom ? info.custom.fieldSet(obj) : selectableFields(info.group, info.resource, obj)));
 }

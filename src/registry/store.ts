@@ -15,6 +15,7 @@ import { buildPredicate, type ListParams } from './predicate.js';
 import { applyDefaults } from '../api/defaults/index.js';
 import { fromStorage, toStorage } from '../api/conversion/index.js';
 import { assertValid, validateCreate, validateUpdate } from '../api/validation/index.js';
+import { addWarning } from '../api/warnings.js';
 
 export interface WriteOptions {
   dryRun: boolean;
@@ -82,13 +83,23 @@ export class Store {
   }
 
   /** A stored object as served at this store's version. */
-  private out(stored: KubeObject): KubeObject {
-    return fromStorage(this.info, stored);
+  private async out(stored: KubeObject): Promise<KubeObject> {
+    const custom = this.info.custom;
+    if (!custom) return fromStorage(this.info, stored);
+    const [served] = await custom.fromStorage([stored]);
+    return served!;
+  }
+
+  /** Stored objects as served, converted together (one conversion webhook call for a custom resource list). */
+  private async outAll(stored: KubeObject[]): Promise<KubeObject[]> {
+    const custom = this.info.custom;
+    if (!custom) return stored.map(o => fromStorage(this.info, o));
+    return stored.length === 0 ? [] : custom.fromStorage(stored);
   }
 
   /** A served object in its storage version. */
-  private in(served: KubeObject): KubeObject {
-    return toStorage(this.info, served);
+  private async in(served: KubeObject): Promise<KubeObject> {
+    return this.info.custom ? this.info.custom.toStorage(served) : toStorage(this.info, served);
   }
 
   private mapStorageError(e: unknown, name: string): never {
@@ -101,7 +112,7 @@ export class Store {
 
   async get(namespace: string, name: string): Promise<KubeObject> {
     try {
-      return this.out(await this.storage.get(this.key(namespace, name)));
+      return await this.out(await this.storage.get(this.key(namespace, name)));
     } catch (e) {
       return this.mapStorageError(e, name);
     }
@@ -116,7 +127,7 @@ export class Store {
       ...(params.continue ? { continue: params.continue } : {}),
       ...(predicate ? { predicate } : {}),
     }).catch(e => this.mapStorageError(e, ''));
-    res.items = res.items.map(item => this.out(item));
+    res.items = await this.outAll(res.items);
     return res;
   }
 
@@ -130,12 +141,27 @@ export class Store {
       ...(predicate ? { predicate } : {}),
     });
     const out = (o: KubeObject) => this.out(o);
+    const custom = this.info.custom;
     return {
       stop: () => inner.stop(),
       async *[Symbol.asyncIterator]() {
         for await (const ev of inner) {
           // Bookmarks carry only a resourceVersion: nothing to convert.
-          yield ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED' ? { type: ev.type, object: out(ev.object) } : ev;
+          if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED' && ev.type !== 'DELETED') {
+            yield ev;
+            continue;
+          }
+          let object: KubeObject;
+          try {
+            object = await out(ev.object);
+          } catch (e) {
+            // A custom resource whose conversion fails ends the watch with the error, as upstream's watcher does.
+            if (!custom) throw e;
+            yield { type: 'ERROR', object: errors.internal(e instanceof Error ? e.message : String(e)).toStatus() };
+            inner.stop();
+            return;
+          }
+          yield { type: ev.type, object };
         }
       },
     };
@@ -155,12 +181,17 @@ export class Store {
     delete meta.deletionGracePeriodSeconds;
     if (this.strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
-    if (this.strategy.initialStatus) obj['status'] = this.strategy.initialStatus(obj);
+    if (this.strategy.initialStatus) {
+      const status = this.strategy.initialStatus(obj);
+      if (status === undefined) delete obj['status'];
+      else obj['status'] = status;
+    }
     this.label(obj);
     applyDefaults(this.info, obj);
     opts.recordWrite?.(null, obj);
     await this.admission.create(this.info, obj, opts);
     assertValid(this.info, obj, validateCreate(this.info, obj));
+    for (const w of this.info.custom?.warnings(obj, null) ?? []) addWarning(w);
     return obj;
   }
 
@@ -171,7 +202,7 @@ export class Store {
     let stored: KubeObject;
     try {
       const ttlSeconds = this.hooks.ttlSeconds;
-      stored = await this.storage.create(this.key(namespace, name), this.in(obj), { dryRun: opts.dryRun, ...(ttlSeconds ? { ttlSeconds } : {}) });
+      stored = await this.storage.create(this.key(namespace, name), await this.in(obj), { dryRun: opts.dryRun, ...(ttlSeconds ? { ttlSeconds } : {}) });
     } catch (e) {
       await txn?.revert();
       return this.mapStorageError(e, name);
@@ -204,7 +235,7 @@ export class Store {
           return this.in(obj);
         }
         created = false;
-        const cur = this.out(current);
+        const cur = await this.out(current);
         const desired = clone(await mutate(clone(cur)));
         const next = await this.prepareUpdate(namespace, name, subresource, desired, cur, opts);
         if (next === cur) return current;
@@ -217,7 +248,7 @@ export class Store {
       return this.mapStorageError(e, name);
     }
     await txn?.commit();
-    result = this.out(result);
+    result = await this.out(result);
     if (!opts.dryRun && this.shouldDeleteAfterUpdate(result)) {
       const gone = await this.deleteNow(namespace, name, { resourceVersion: result.metadata.resourceVersion }, opts);
       return { object: gone, created };
@@ -237,8 +268,12 @@ export class Store {
     let next: KubeObject;
     if (subresource === 'status') {
       // The status subresource changes status only (upstream's status strategies).
-      next = clone(current);
-      next['status'] = desired['status'];
+      if (this.strategy.prepareStatusUpdate) {
+        next = this.strategy.prepareStatusUpdate(desired, current);
+      } else {
+        next = clone(current);
+        next['status'] = desired['status'];
+      }
     } else if (subresource === 'approval') {
       // certificatesigningrequests/approval changes status.conditions only.
       next = clone(current);
@@ -292,7 +327,8 @@ export class Store {
       this.strategy.prepareForUpdate?.(next, current);
       if (this.strategy.tracksGeneration) {
         const gen = cm.generation ?? 1;
-        nm.generation = deepEqual(specPart(next), specPart(current)) ? gen : gen + 1;
+        const content = this.strategy.generationContent ?? specPart;
+        nm.generation = deepEqual(content(next), content(current)) ? gen : gen + 1;
       } else {
         delete nm.generation;
       }
@@ -305,7 +341,9 @@ export class Store {
     applyDefaults(this.info, next, current);
     opts.recordWrite?.(current, next);
     await this.admission.update(this.info, next, current, subresource ? { ...opts, subresource } : opts);
-    if (subresource !== 'binding' && subresource !== 'ephemeralcontainers') assertValid(this.info, next, validateUpdate(this.info, next, current));
+    if (this.info.custom && subresource === 'status') assertValid(this.info, next, this.info.custom.validateStatusUpdate(next, current));
+    else if (subresource !== 'binding' && subresource !== 'ephemeralcontainers') assertValid(this.info, next, validateUpdate(this.info, next, current));
+    if (subresource === '') for (const w of this.info.custom?.warnings(next, current) ?? []) addWarning(w);
     const cur = clone(current);
     delete cur.metadata.resourceVersion;
     return deepEqual(next, cur) ? current : next;
@@ -324,13 +362,18 @@ export class Store {
     const key = this.key(namespace, name);
     let current: KubeObject;
     try {
-      current = this.out(await this.storage.get(key));
+      current = await this.out(await this.storage.get(key));
     } catch (e) {
       return this.mapStorageError(e, name);
     }
     checkPreconditions(this.subject(name), current, params.preconditions);
     await this.admission.delete(this.info, current, params);
 
+    if (this.strategy.markForDeletion && current.metadata.deletionTimestamp === undefined) {
+      // Bound to the object read above, as upstream's UID precondition.
+      const preconditions = { uid: current.metadata.uid ?? '', ...params.preconditions };
+      return this.markDeleting(namespace, name, current, 0, [], { ...params, preconditions }, this.strategy.markForDeletion);
+    }
     const added: string[] = [];
     if (params.propagationPolicy === 'Orphan') added.push('orphan');
     if (params.propagationPolicy === 'Foreground') added.push('foregroundDeletion');
@@ -343,13 +386,14 @@ export class Store {
     return this.markDeleting(namespace, name, current, grace, added, params);
   }
 
-  private async markDeleting(namespace: string, name: string, seen: KubeObject, grace: number, addFinalizers: string[], params: DeleteParams): Promise<DeleteResult> {
+  private async markDeleting(namespace: string, name: string, seen: KubeObject, grace: number, addFinalizers: string[], params: DeleteParams, mark?: (obj: KubeObject) => string[]): Promise<DeleteResult> {
     const key = this.key(namespace, name);
     const now = new Date();
     try {
       const obj = await this.storage.guaranteedUpdate(key, current => {
         if (!current) throw new StorageError('KeyNotFound', key, 'not found');
         const m = current.metadata;
+        if (mark) addFinalizers = [...addFinalizers, ...mark(current)];
         if (addFinalizers.length > 0) m.finalizers = [...new Set([...(m.finalizers ?? []), ...addFinalizers])];
         if (m.deletionTimestamp === undefined) {
           m.deletionTimestamp = nowTimestamp(new Date(now.getTime() + grace * 1000));
@@ -364,7 +408,7 @@ export class Store {
         }
         return current;
       }, { dryRun: params.dryRun, ...(params.preconditions ? { preconditions: params.preconditions } : {}) });
-      const served = this.out(obj);
+      const served = await this.out(obj);
       if (!params.dryRun && grace === 0 && !this.hasFinalizers(served)) {
         return { object: await this.deleteNow(namespace, name, {}, params), deleted: true };
       }
@@ -378,7 +422,7 @@ export class Store {
   private async deleteNow(namespace: string, name: string, preconditions: Preconditions, opts: WriteOptions): Promise<KubeObject> {
     let obj: KubeObject;
     try {
-      obj = this.out(await this.storage.delete(this.key(namespace, name), { preconditions, dryRun: opts.dryRun }));
+      obj = await this.out(await this.storage.delete(this.key(namespace, name), { preconditions, dryRun: opts.dryRun }));
     } catch (e) {
       return this.mapStorageError(e, name);
     }

@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import type { Catalog } from '../api/catalog.js';
 import { errors } from '../api/errors.js';
 import { discoveryRouter } from '../endpoints/discovery.js';
-import { openapiRouter } from '../endpoints/openapi.js';
+import { openapiRouter, type OpenAPIExtra } from '../endpoints/openapi.js';
 import { resourceHandler } from '../endpoints/resources.js';
 import { writeError } from '../endpoints/status-writer.js';
 import type { Auditor } from '../audit/auditor.js';
@@ -35,6 +35,8 @@ import { podSubresourceHandlers } from '../endpoints/handlers/pod-binding.js';
 
 export interface AppDeps {
   catalog: Catalog;
+  /** OpenAPI the CRDs publish, merged into /openapi/v2 and /openapi/v3. */
+  openapi?: OpenAPIExtra;
   stores: Stores;
   health: HealthChecks;
   maxInFlight: MaxInFlight;
@@ -94,7 +96,7 @@ export function buildApp(deps: AppDeps): Express {
   });
   if (deps.authentication.discovery) app.use(issuerDiscoveryRouter(deps.authentication.discovery));
   app.use(discoveryRouter(deps.catalog, deps.serverAddress ? { serverAddress: deps.serverAddress } : {}));
-  app.use(openapiRouter());
+  app.use(openapiRouter(deps.openapi));
   app.use(resourceHandler({
     catalog: deps.catalog,
     storeFor: info => deps.stores.storeFor(info),

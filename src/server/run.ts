@@ -6,7 +6,9 @@ import type { SecureVersion } from 'node:tls';
 import { AdmissionChain } from '../admission/plugin.js';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
 import { createAuditor, type AuditConfig } from '../audit/auditor.js';
-import { builtinCatalog } from '../api/catalog.js';
+import { builtinCatalog, builtinResources, Catalog } from '../api/catalog.js';
+import { CRDController } from '../apiextensions/controller.js';
+import { CRDOpenAPISource } from '../apiextensions/openapi/source.js';
 import { isApiError } from '../api/errors.js';
 import { ensureSystemNamespaces, ensureSystemPriorityClasses } from '../controllers/bootstrap.js';
 import { NamespaceFinalizer } from '../controllers/namespace-finalizer.js';
@@ -157,11 +159,14 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     observe: observeEtcd,
     ...(encryption ? { transformerFor: encryption.transformerFor } : {}),
   });
-  // --watch-cache: reads and watches of every built-in resource served from memory (storage/cacher).
-  const storage: Storage = cfg.watchCache === false ? etcd : new Cacher(etcd, {
-    roots: builtinCatalog().all().map(info => `${cfg.etcdPrefix.replace(/\/+$/, '')}/${info.etcdPath}/`),
+  // The live catalog: the built-ins now, custom resources as their CRDs are served.
+  const catalog = new Catalog(builtinResources());
+  // --watch-cache: reads and watches of every resource served from memory (storage/cacher).
+  const cacher = cfg.watchCache === false ? undefined : new Cacher(etcd, {
+    roots: catalog.all().map(info => `${cfg.etcdPrefix.replace(/\/+$/, '')}/${info.etcdPath}/`),
     onError: (root, e) => log.warn('watch cache failed, relisting', { root, err: e instanceof Error ? e.message : String(e) }),
   });
+  const storage: Storage = cacher ?? etcd;
   const core = new CoreServices({
     storage, etcdPrefix: cfg.etcdPrefix,
     serviceClusterIpRanges: cfg.serviceClusterIpRanges ?? ['10.0.0.0/24'],
@@ -172,7 +177,6 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     kubernetesServiceNodePort: cfg.kubernetesServiceNodePort ?? 0,
     eventTtlSeconds: cfg.eventTtlSeconds ?? 3600,
   });
-  const catalog = builtinCatalog();
   let namespaces: Informer | undefined;
   // Served from the namespace informer; a miss falls back to a live read, as upstream's
   // NamespaceLifecycle does for namespaces created a moment ago.
@@ -218,6 +222,12 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     roles: rbacStore('roles'), clusterRoles: rbacStore('clusterroles'), roleBindings: rbacStore('rolebindings'), clusterRoleBindings: rbacStore('clusterrolebindings'),
     pods: stores.builtin('', 'pods'), persistentVolumeClaims: stores.builtin('', 'persistentvolumeclaims'),
   });
+  const crdOpenAPI = new CRDOpenAPISource();
+  const crds = new CRDController({
+    catalog, crds: stores.builtin('apiextensions.k8s.io', 'customresourcedefinitions'), storeFor: info => stores!.storeFor(info),
+    etcdPrefix: cfg.etcdPrefix, ...(cacher ? { watchCache: cacher } : {}), resolveService: webhookSources.resolveService,
+    openapi: crdOpenAPI,
+  });
   namespaces = new Informer(stores.builtin('', 'namespaces'));
   void namespaces.start();
   webhookConfigs.mutating = new Informer(stores.builtin('admissionregistration.k8s.io', 'mutatingwebhookconfigurations'));
@@ -233,7 +243,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     isPrivileged: req => req.user?.groups.includes('system:masters') === true,
   });
   const app = buildApp({
-    catalog, stores, health, maxInFlight,
+    catalog, stores, health, maxInFlight, openapi: crdOpenAPI,
     authentication, getObject,
     requestTimeoutSeconds: cfg.requestTimeoutSeconds,
     minRequestTimeoutSeconds: cfg.minRequestTimeoutSeconds,
@@ -313,6 +323,10 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   const repaired = health.addPostStartHook('start-service-ip-repair-controllers');
   bootstrap.then(() => retryForever('service networking start', () => core.start(stores, port, repaired)))
     .catch(e => log.error('service networking start failed', { err: String(e) }));
+  // Custom resources answer 404 until their CRDs are loaded: /readyz waits for that, as upstream's crd-informer-synced.
+  const crdsSynced = health.addPostStartHook('crd-informer-synced');
+  health.addPostStartHook('start-apiextensions-controllers');
+  crds.start().then(() => { crdsSynced(); health.completePostStartHook('start-apiextensions-controllers'); }, e => log.error('CRD controllers failed to start', { err: String(e) }));
   const namespaceFinalizer = new NamespaceFinalizer(catalog, stores, () => namespaces?.list() ?? []);
   namespaceFinalizer.start();
   const stopObjectCounter = startObjectCounter(catalog, storage, cfg.etcdPrefix);
@@ -327,6 +341,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       await core.stop();
       authz.stop();
       namespaceFinalizer.stop();
+      crds.stop();
       namespaces?.stop();
       webhookConfigs.mutating?.stop();
       webhookConfigs.validating?.stop();

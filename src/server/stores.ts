@@ -1,4 +1,5 @@
-// One generic Store per served resource, created on first use.
+// One generic Store per served resource, created on first use and replaced when its catalog
+// entry changes (a CRD update makes a new entry, so a store never serves a stale schema).
 import type { Catalog } from '../api/catalog.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import type { Admission } from '../registry/admission.js';
@@ -21,7 +22,7 @@ export class Stores {
   storeFor(info: ResourceInfo): Store {
     const k = `${info.group}/${info.version}/${info.resource}`;
     let s = this.byKey.get(k);
-    if (!s) {
+    if (!s || s.info !== info) {
       s = new Store(info, this.storage, this.etcdPrefix, this.admission, this.hooksFor(info));
       this.byKey.set(k, s);
     }

@@ -64,6 +64,7 @@ const createOnly: Record<string, (obj: Obj) => void> = {
  * namespace "kubernetes" finalizer), so call it after uid and name are set.
  */
 export function applyDefaults(info: ResourceInfo, obj: KubeObject, old?: KubeObject): void {
+  if (info.custom) return info.custom.applyDefaults(obj);
   const key = `${info.resource}.${info.group}`;
   const target = obj as Obj;
   if (old === undefined) createOnly[key]?.(target);

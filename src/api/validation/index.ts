@@ -44,11 +44,11 @@ function genericValidator(info: ResourceInfo): Validator {
 const validatorFor = (info: ResourceInfo): Validator => validators[`${info.resource}.${info.group}`] ?? genericValidator(info);
 
 export function validateCreate(info: ResourceInfo, obj: KubeObject): StatusCause[] {
-  return validatorFor(info).create(obj as Obj);
+  return info.custom ? info.custom.validateCreate(obj) : validatorFor(info).create(obj as Obj);
 }
 
 export function validateUpdate(info: ResourceInfo, obj: KubeObject, old: KubeObject): StatusCause[] {
-  return validatorFor(info).update(obj as Obj, old as Obj);
+  return info.custom ? info.custom.validateUpdate(obj, old) : validatorFor(info).update(obj as Obj, old as Obj);
 }
 
 /** Throws errors.invalid(...) when causes is non-empty. */

@@ -19,6 +19,8 @@ export async function patchHandler(ctx: HandlerContext): Promise<void> {
   const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadata']);
   const dryRun = dryRunOf(ctx.query);
   const type = requestBodyType(ctx.req, true);
+  // Custom resources have no patch strategies: upstream offers them the other three types only.
+  if (ctx.info.custom && type === 'strategic-merge-patch') throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
   const isApply = type === 'apply-patch';
   validatePatchOptions(ctx.query, isApply);
   const manager = managerOf(ctx.query, ctx.req.get('user-agent') ?? '', 'PatchOptions');

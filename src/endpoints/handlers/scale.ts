@@ -1,5 +1,6 @@
 // The scale subresource (autoscaling/v1 Scale) of deployments, replicasets, statefulsets and
-// replicationcontrollers: a view of spec.replicas / status.replicas and the label selector.
+// replicationcontrollers: a view of spec.replicas / status.replicas and the label selector; for
+// custom resources, of the CRD's replica and selector paths.
 import { errors } from '../../api/errors.js';
 import { isObject, type KubeObject } from '../../api/types.js';
 import { fromLabelSelectorObject } from '../../registry/selectors/labels.js';
@@ -10,6 +11,7 @@ import { negotiate, requestBodyType } from '../negotiate.js';
 import { writeObject } from '../respond.js';
 import { parseBody, readRawBody } from '../body.js';
 import { dryRunOf } from './params.js';
+import { customScaleOf, setCustomReplicas } from '../../apiextensions/scale.js';
 
 interface ScaleSpec { replicas?: number }
 
@@ -22,6 +24,12 @@ function selectorString(obj: KubeObject): string {
     return Object.keys(sel).sort().map(k => `${k}=${String(sel[k])}`).join(',');
   }
   return fromLabelSelectorObject(sel as never).toString();
+}
+
+/** The Scale view of an object of ctx's resource. */
+function viewOf(ctx: HandlerContext, obj: KubeObject): KubeObject {
+  const custom = ctx.info.custom?.scale;
+  return custom ? customScaleOf(obj, custom) : scaleOf(obj);
 }
 
 export function scaleOf(obj: KubeObject): KubeObject {
@@ -66,18 +74,20 @@ async function writeReplicas(ctx: HandlerContext, desired: (current: KubeObject)
       throw errors.conflict(ctx.store.subject(ctx.ri.name), 'the object has been modified; please apply your changes to the latest version and try again');
     }
     const next = structuredClone(current);
-    next['spec'] = { ...((next['spec'] ?? {}) as object), replicas };
+    const custom = ctx.info.custom?.scale;
+    if (custom) setCustomReplicas(next, custom, replicas);
+    else next['spec'] = { ...((next['spec'] ?? {}) as object), replicas };
     delete next.metadata.resourceVersion;
     return next;
   }, { dryRun: dryRunOf(ctx.query) });
-  writeObject(ctx.res, neg, ctx.info, 200, scaleOf(object), { includeObject: 'Object' });
+  writeObject(ctx.res, neg, ctx.info, 200, viewOf(ctx, object), { includeObject: 'Object' });
 }
 
 export async function scaleHandler(ctx: HandlerContext): Promise<void> {
   switch (ctx.ri.verb) {
     case 'get': {
       const neg = negotiate(ctx.req, []);
-      writeObject(ctx.res, neg, ctx.info, 200, scaleOf(await ctx.store.get(ctx.ri.namespace, ctx.ri.name)), { includeObject: 'Object' });
+      writeObject(ctx.res, neg, ctx.info, 200, viewOf(ctx, await ctx.store.get(ctx.ri.namespace, ctx.ri.name)), { includeObject: 'Object' });
       return;
     }
     case 'update': {
@@ -91,7 +101,7 @@ export async function scaleHandler(ctx: HandlerContext): Promise<void> {
       if (type === 'apply-patch') throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
       const patch = parseBody(await readRawBody(ctx.req), 'json');
       // Scale has no lists: a strategic merge patch behaves as a merge patch.
-      await writeReplicas(ctx, current => type === 'json-patch' ? applyJsonPatch(scaleOf(current), patch) : applyMergePatch(scaleOf(current), patch));
+      await writeReplicas(ctx, current => type === 'json-patch' ? applyJsonPatch(viewOf(ctx, current), patch) : applyMergePatch(viewOf(ctx, current), patch));
       return;
     }
     default:

@@ -115,6 +115,11 @@ class SchemaIndex {
 
   constructor(private readonly schemas: Record<string, SchemaObject>) {}
 
+  /** The named schemas, for an index that adds its own. */
+  components(): Record<string, SchemaObject> {
+    return this.schemas;
+  }
+
   /** Follows $ref and single-element allOf wrappers. */
   resolve(s: SchemaObject): SchemaObject {
     let cur = s;
@@ -192,5 +197,21 @@ function indexFor(file: string): SchemaIndex | null {
 
 /** The type of a served resource's objects; untyped (deduced) when no schema is known. */
 export function typeForResource(info: ResourceInfo): TypeNode {
+  if (info.custom) return info.custom.applyType();
   return indexFor(v3File(info))?.definition(info.definition) ?? UNTYPED;
+}
+
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
+/**
+ * The type of a custom resource from its CRD version's schema, with metadata typed as ObjectMeta
+ * as upstream's CRD type converter does (the schema itself carries no references).
+ */
+export function typeForCustomSchema(schema: object | undefined): TypeNode {
+  const core = indexFor('api__v1.json');
+  const root = (schema ?? {}) as SchemaObject;
+  if (root['x-kubernetes-preserve-unknown-fields'] && !root.properties) return UNTYPED;
+  const withMeta: SchemaObject = { ...root, type: 'object', properties: { ...(root.properties ?? {}), metadata: { $ref: `${REF}${OBJECT_META}` } } };
+  const index = new SchemaIndex({ ...(core ? core.components() : {}), 'crd.root': withMeta });
+  return index.definition('crd.root') ?? UNTYPED;
 }

@@ -44,7 +44,7 @@ export interface CacherOptions {
 class Delegate extends Error {}
 
 export class Cacher implements Storage {
-  private readonly roots: string[];
+  private roots: string[];
   private readonly caches = new Map<string, WatchCache>();
   private readonly revisions = new RevisionBatcher();
   private readonly progress: Throttle | undefined;
@@ -62,6 +62,21 @@ export class Cacher implements Storage {
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 3000;
     const requester = canRequestProgress(inner) ? inner : undefined;
     this.progress = requester ? new Throttle(() => requester.requestWatchProgress(), 10) : undefined;
+  }
+
+  /** Caches another resource prefix from now on (a custom resource's), e.g. '/registry/example.com/widgets/'. */
+  addRoot(root: string): void {
+    const r = root.endsWith('/') ? root : `${root}/`;
+    if (this.roots.includes(r)) return;
+    this.roots = [...this.roots, r].sort((a, b) => b.length - a.length);
+  }
+
+  /** Stops caching a prefix and drops its cache; its watchers end and clients re-list. */
+  removeRoot(root: string): void {
+    const r = root.endsWith('/') ? root : `${root}/`;
+    this.roots = this.roots.filter(x => x !== r);
+    this.caches.get(r)?.close();
+    this.caches.delete(r);
   }
 
   /** The cache for a key or prefix under a configured root, started if new; undefined for other keys. */
