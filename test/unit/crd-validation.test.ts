@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
+import { applyDefaults } from '../../src/api/defaults/index.js';
+import type { ResourceInfo } from '../../src/api/resource-info.js';
 import type { KubeObject, StatusCause } from '../../src/api/types.js';
+import { validateCreate } from '../../src/api/validation/index.js';
 import { defaultCustomResourceDefinition } from '../../src/apiextensions/defaults.js';
 import {
   validateCustomResourceDefinition, validateCustomResourceDefinitionStatusUpdate, validateCustomResourceDefinitionUpdate,
@@ -233,4 +236,15 @@ test('status update checks the accepted names', () => {
   assert.deepEqual(brief(validateCustomResourceDefinitionStatusUpdate(next, old)), [
     'status.acceptedNames.plural: Invalid value: "Widgets": a DNS-1035 label must consist of lower case alphanumeric characters or \'-\', start with an alphabetic character, and end with an alphanumeric character (e.g. \'my-name\',  or \'abc-123\', regex used for validation is \'[a-z]([-a-z0-9]*[a-z0-9])?\')',
   ]);
+});
+
+test('the CRD resource uses these defaults and validators', () => {
+  const info = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', namespaced: false } as ResourceInfo;
+  const c = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+    spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', kind: 'Widget' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: specSchema() } }] } } as KubeObject;
+  applyDefaults(info, c);
+  assert.deepEqual(c['status'], { storedVersions: ['v1'] });
+  assert.deepEqual(brief(validateCreate(info, c)), []);
+  (c['spec'] as Obj)['scope'] = '';
+  assert.deepEqual(brief(validateCreate(info, c)), ['spec.scope: Required value']);
 });
