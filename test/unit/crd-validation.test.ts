@@ -74,6 +74,17 @@ test('a valid CRD with per-version schemas, columns, subresources and selectable
   assert.deepEqual(brief(validateCustomResourceDefinition(c)), []);
 });
 
+test('allowed shapes: int-or-string anyOf, metadata with only name, embedded resources, list maps', () => {
+  const c = root({
+    metadata: { type: 'object', properties: { name: { type: 'string', maxLength: 20 } } },
+    port: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: '^[0-9a-z]+$' },
+    template: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true },
+    ports: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'],
+      items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, port: { type: 'integer', default: 80 } } } },
+  }, { oneOf: [{ required: ['port'] }, { required: ['ports'] }] });
+  assert.deepEqual(brief(validateCustomResourceDefinition(c)), []);
+});
+
 test('the cert-manager CRDs pass', t => {
   const dir = resolve(repoRoot, '../shared/crds/cert-manager-v1.19.6');
   if (!existsSync(dir)) {
@@ -167,6 +178,14 @@ const invalid: Array<[string, () => KubeObject, string[]]> = [
     ['spec.subresources.scale.specReplicasPath: Invalid value: ".status.r": should be a json path under .spec']],
   ['protected group without approval', () => crd(x => { x.spec['group'] = 'foo.k8s.io'; (x['metadata'] as Obj)['name'] = 'widgets.foo.k8s.io'; }),
     ['metadata.annotations[api-approved.kubernetes.io]: Required value: protected groups must have approval annotation "api-approved.kubernetes.io", see https://github.com/kubernetes/enhancements/pull/1111']],
+  ['deprecation warning on a served version', () => crd(x => { (x.spec.versions[0] as Obj)['deprecationWarning'] = 'old'; }),
+    ['spec.versions[0].deprecationWarning: Invalid value: "old": can only be set for deprecated versions']],
+  ['a bad regular expression', () => root({ a: { type: 'string', pattern: '(?=x)' } }),
+    ['spec.validation.openAPIV3Schema.properties[a].pattern: Invalid value: "(?=x)": must be a valid regular expression, but isn\'t: error parsing regexp: invalid or unsupported Perl syntax: `(?=`']],
+  ['service path segments', () => crd(x => { x.spec['conversion'] = { strategy: 'Webhook', webhook: { clientConfig: { service: { name: 's', namespace: 'n', path: '/a//B' } }, conversionReviewVersions: ['v1', 'v1'] } }; }),
+    ['spec.conversion.webhookClientConfig.service.path: Invalid value: "/a//B": segment[1] may not be empty',
+      'spec.conversion.webhookClientConfig.service.path: Invalid value: "/a//B": segment[2]: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character (e.g. \'example.com\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\')',
+      'spec.conversion.conversionReviewVersions[1]: Invalid value: "v1": duplicate version']],
   ['stored version not in spec', () => crd(x => { x['status'] = { storedVersions: ['v1', 'v0'] }; }),
     ['status.storedVersions[1]: Invalid value: "v0": must appear in spec.versions']],
 ];
