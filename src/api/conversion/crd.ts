@@ -13,7 +13,7 @@ type PerVersion = 'schema' | 'subresources' | 'additionalPrinterColumns' | 'sele
  * apiequality.Semantic.DeepEqual over JSON: an absent, null or empty list equals another (Go's
  * nil and empty slices compare equal), an absent field equals a null one.
  */
-function semanticEqual(a: unknown, b: unknown): boolean {
+export function semanticEqual(a: unknown, b: unknown): boolean {
   const nilish = (v: unknown) => isUnset(v) || (Array.isArray(v) && v.length === 0);
   if (nilish(a) || nilish(b)) return nilish(a) && nilish(b);
   if (Array.isArray(a) || Array.isArray(b)) {

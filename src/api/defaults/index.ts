@@ -1,5 +1,6 @@
 // Upstream's defaulting (SetDefaults_* of pkg/apis/*/v1 and the generated defaulters), applied
 // in place to a decoded object before admission and validation.
+import { defaultCustomResourceDefinition } from '../../apiextensions/defaults.js';
 import type { ResourceInfo } from '../resource-info.js';
 import type { KubeObject } from '../types.js';
 import {
@@ -50,6 +51,7 @@ const defaulters: Record<string, Defaulter> = {
   'mutatingwebhookconfigurations.admissionregistration.k8s.io': o => defaultWebhookConfiguration(o, true),
   'validatingadmissionpolicies.admissionregistration.k8s.io': defaultValidatingAdmissionPolicy,
   'horizontalpodautoscalers.autoscaling': (o, info) => defaultHorizontalPodAutoscaler(o, info.version),
+  'customresourcedefinitions.apiextensions.k8s.io': o => defaultCustomResourceDefinition(o as KubeObject),
 };
 
 /** What the resource strategies do at create only (PrepareForCreate), before defaulting. */

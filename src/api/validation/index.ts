@@ -1,6 +1,7 @@
 // Object validation for create and update: upstream's per-resource strategy Validate /
 // ValidateUpdate. Causes carry upstream's field paths, reasons and messages; a non-empty list
 // becomes a 422 Invalid.
+import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from '../../apiextensions/validation/crd.js';
 import { errors } from '../errors.js';
 import type { ResourceInfo } from '../resource-info.js';
 import type { KubeObject, StatusCause } from '../types.js';
@@ -29,6 +30,10 @@ const validators: Record<string, Validator> = {
   'jobs.batch': batchValidators.jobs,
   'cronjobs.batch': batchValidators.cronjobs,
   'events.events.k8s.io': eventsV1Validator,
+  'customresourcedefinitions.apiextensions.k8s.io': {
+    create: o => validateCustomResourceDefinition(o as KubeObject),
+    update: (o, old) => validateCustomResourceDefinitionUpdate(o as KubeObject, old as KubeObject),
+  },
   ...Object.fromEntries(Object.entries(coreValidators).map(([resource, v]) => [`${resource}.`, v])),
   ...groupValidators,
 };
