@@ -41,7 +41,7 @@ const additional = (s: JSONSchemaProps): JSONSchemaProps | undefined =>
   (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
 
 /** apiVersion, kind and metadata.name/generateName are readable at every resource root. */
-function withTypeAndObjectMeta(s: JSONSchemaProps): JSONSchemaProps {
+export function withTypeAndObjectMeta(s: JSONSchemaProps): JSONSchemaProps {
   const str: JSONSchemaProps = { type: 'string' };
   const meta = s.properties?.metadata ?? { type: 'object' };
   return {

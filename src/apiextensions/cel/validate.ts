@@ -9,7 +9,7 @@ import { type Activation } from '../../cel/eval.js';
 import { OptionalV, celEquals, fromJson, type Value } from '../../cel/values.js';
 import { type JSONSchemaProps, type ValidationRule } from '../types.js';
 import { compiledRules, type CompiledRule } from './compile.js';
-import { toCelValue } from './schema-types.js';
+import { toCelValue, withTypeAndObjectMeta } from './schema-types.js';
 
 const MAX_MESSAGE_BYTES = 5 * 1024;
 const OUT_OF_BUDGET = 'validation failed due to running out of cost budget, no further validation rules will be run';
@@ -57,14 +57,15 @@ function evalMessage(c: CompiledRule, act: Activation, at: string, shown: unknow
 function runRules(schema: JSONSchemaProps, isRoot: boolean, at: string, obj: unknown, old: unknown, st: State): void {
   const rules = compiledRules(schema, isRoot);
   if (!rules.length || obj === null || obj === undefined || st.stopped) return;
-  const type = schema.type ?? 'object';
+  const type = schema.type ?? '';
   if (st.budget <= 0) {
     st.errs.push(fe.invalid(at, type, OUT_OF_BUDGET));
     st.stopped = true;
     return;
   }
-  const self = toCelValue(obj, schema);
-  const oldSelf = old === undefined || old === null ? undefined : toCelValue(old, schema);
+  const typed = isRoot ? withTypeAndObjectMeta(schema) : schema;
+  const self = toCelValue(obj, typed);
+  const oldSelf = old === undefined || old === null ? undefined : toCelValue(old, typed);
   const act: Activation = n => (n === 'self' ? self : n === 'oldSelf' ? oldSelf : undefined);
   const optAct: Activation = n => (n === 'self' ? self : n === 'oldSelf' ? new OptionalV(oldSelf) : undefined);
   for (const c of rules) {
