@@ -184,6 +184,16 @@ function crdInitialStatus(obj: KubeObject): unknown {
   return storage === undefined ? {} : { storedVersions: [storage] };
 }
 
+/** Upstream's CRD PrepareForUpdate: a new storage version joins status.storedVersions. */
+function crdRecordStorageVersion(next: KubeObject): void {
+  const versions = (((next['spec'] ?? {}) as { versions?: { name?: string; storage?: boolean }[] }).versions ?? []);
+  const storage = versions.find(v => v.storage === true)?.name;
+  if (storage === undefined) return;
+  const status = (next['status'] ?? {}) as { storedVersions?: string[] };
+  if ((status.storedVersions ?? []).includes(storage)) return;
+  next['status'] = { ...status, storedVersions: [...(status.storedVersions ?? []), storage] };
+}
+
 const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 
 type Condition = { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string };
@@ -230,6 +240,7 @@ export function strategyFor(info: ResourceInfo): Strategy {
     s.markForDeletion = markCRDForDeletion;
     s.prepareStatusUpdate = crdStatusUpdate;
     s.initialStatus = crdInitialStatus;
+    s.prepareForUpdate = crdRecordStorageVersion;
   }
   return s;
 }

@@ -11,10 +11,11 @@ import { fe } from '../api/validation/field.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/metadata.js';
 import { isDNS1123Subdomain } from '../api/validation/names.js';
 import { typeForCustomSchema } from '../registry/fieldmanager/schema.js';
+import { validateCustomResourceRules } from './cel/validate.js';
 import type { Converter } from './conversion.js';
 import { finalizerWarnings } from './finalizer-warnings.js';
 import { scaleCauses } from './scale.js';
-import { decodeCustomResource, defaultCustomResource, pruneDefaults, validateCustomResource } from './schema/index.js';
+import { decodeCustomResource, defaultCustomResource, hasBlockingError, pruneDefaults, validateCustomResource } from './schema/index.js';
 import { customResourceFieldSet, validateCustomResourceFieldSelector } from './selectable-fields.js';
 import { customResourceTablePrinter } from './table.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion, JSONSchemaProps } from './types.js';
@@ -53,6 +54,11 @@ function typeMetaCauses(obj: KubeObject, apiVersion: string, kind: string): Stat
   return out;
 }
 
+const RULES_NOT_CHECKED: StatusCause = {
+  reason: 'FieldValueInvalid', field: '<nil>',
+  message: 'Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+};
+
 function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionVersion, deps: CustomTypeDeps): CustomType {
   const group = crd.spec.group;
   const apiVersion = `${group}/${v.name}`;
@@ -65,7 +71,7 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
   const storage = crd.spec.versions.find(x => x.storage)?.name ?? v.name;
   const storageApiVersion = `${group}/${storage}`;
   const scale = v.subresources?.scale;
-  const metaRules = { namespaced, nameFn: (n: string, prefix: boolean) => isDNS1123Subdomain(prefix ? `${n}a` : n) };
+  const metaRules = { namespaced, kubeFinalizers: false, nameFn: (n: string, prefix: boolean) => isDNS1123Subdomain(prefix ? `${n}a` : n) };
   let printer: ReturnType<typeof customResourceTablePrinter> | undefined;
   let applyType: ReturnType<typeof typeForCustomSchema> | undefined;
 
@@ -77,13 +83,18 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
     return o;
   };
 
+  // A schema error blocks the CEL rules, which would only fail on the same values (upstream's hasBlockingErr).
+  const withRules = (causes: StatusCause[], obj: KubeObject, old: KubeObject | undefined): StatusCause[] =>
+    hasBlockingError(causes) ? [...causes, RULES_NOT_CHECKED] : [...causes, ...validateCustomResourceRules(schema, obj, old)];
+
   const validateCommon = (obj: KubeObject, old: KubeObject | null): StatusCause[] => {
-    return [
-      ...(old ? validateObjectMetaUpdate(obj.metadata, old.metadata) : validateObjectMeta(obj.metadata, metaRules)),
+    const causes = [
+      ...(old ? validateObjectMetaUpdate(obj.metadata, old.metadata, 'metadata', false) : validateObjectMeta(obj.metadata, metaRules)),
       ...validateCustomResource(obj, schema),
       ...(scale ? scaleCauses(obj, scale, 'spec') : []),
       ...(scale ? scaleCauses(obj, scale, 'status') : []),
     ];
+    return withRules(causes, obj, old ?? undefined);
   };
 
   const type: CustomType = {
@@ -116,11 +127,12 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
     validateStatusUpdate(obj, old) {
       const meta = typeMetaCauses(obj, apiVersion, kind);
       if (meta.length > 0) return meta;
-      return [
-        ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+      const causes = [
+        ...validateObjectMetaUpdate(obj.metadata, old.metadata, 'metadata', false),
         ...(obj['status'] !== undefined ? validateCustomResource(obj, schema) : []),
         ...(scale ? scaleCauses(obj, scale, 'status') : []),
       ];
+      return withRules(causes, obj, old);
     },
     warnings: (obj, old) => finalizerWarnings(obj, old),
     async fromStorage(objs) {

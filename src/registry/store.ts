@@ -14,7 +14,7 @@ import { clone, deepEqual, generateName, newUid, nowTimestamp, specPart } from '
 import { buildPredicate, type ListParams } from './predicate.js';
 import { applyDefaults } from '../api/defaults/index.js';
 import { fromStorage, toStorage } from '../api/conversion/index.js';
-import { assertValid, validateCreate, validateUpdate } from '../api/validation/index.js';
+import { assertValid, validateCreate, validateStatusUpdate, validateUpdate } from '../api/validation/index.js';
 import { addWarning } from '../api/warnings.js';
 
 export interface WriteOptions {
@@ -341,7 +341,7 @@ export class Store {
     applyDefaults(this.info, next, current);
     opts.recordWrite?.(current, next);
     await this.admission.update(this.info, next, current, subresource ? { ...opts, subresource } : opts);
-    if (this.info.custom && subresource === 'status') assertValid(this.info, next, this.info.custom.validateStatusUpdate(next, current));
+    if (subresource === 'status') assertValid(this.info, next, validateStatusUpdate(this.info, next, current));
     else if (subresource !== 'binding' && subresource !== 'ephemeralcontainers') assertValid(this.info, next, validateUpdate(this.info, next, current));
     if (subresource === '') for (const w of this.info.custom?.warnings(next, current) ?? []) addWarning(w);
     const cur = clone(current);

@@ -1,7 +1,8 @@
 // Object validation for create and update: upstream's per-resource strategy Validate /
 // ValidateUpdate. Causes carry upstream's field paths, reasons and messages; a non-empty list
 // becomes a 422 Invalid.
-import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from '../../apiextensions/validation/crd.js';
+import { validateCustomResourceDefinition, validateCustomResourceDefinitionStatusUpdate, validateCustomResourceDefinitionUpdate } from '../../apiextensions/validation/crd.js';
+import { compileSchemaValidations } from '../../apiextensions/cel/crd-rules.js';
 import { errors } from '../errors.js';
 import type { ResourceInfo } from '../resource-info.js';
 import type { KubeObject, StatusCause } from '../types.js';
@@ -31,8 +32,8 @@ const validators: Record<string, Validator> = {
   'cronjobs.batch': batchValidators.cronjobs,
   'events.events.k8s.io': eventsV1Validator,
   'customresourcedefinitions.apiextensions.k8s.io': {
-    create: o => validateCustomResourceDefinition(o as KubeObject),
-    update: (o, old) => validateCustomResourceDefinitionUpdate(o as KubeObject, old as KubeObject),
+    create: o => validateCustomResourceDefinition(o as KubeObject, { celRules: compileSchemaValidations }),
+    update: (o, old) => validateCustomResourceDefinitionUpdate(o as KubeObject, old as KubeObject, { celRules: compileSchemaValidations }),
   },
   ...Object.fromEntries(Object.entries(coreValidators).map(([resource, v]) => [`${resource}.`, v])),
   ...groupValidators,
@@ -54,6 +55,13 @@ export function validateCreate(info: ResourceInfo, obj: KubeObject): StatusCause
 
 export function validateUpdate(info: ResourceInfo, obj: KubeObject, old: KubeObject): StatusCause[] {
   return info.custom ? info.custom.validateUpdate(obj, old) : validatorFor(info).update(obj as Obj, old as Obj);
+}
+
+/** A write through the status subresource: the resource's status validation where upstream has its own. */
+export function validateStatusUpdate(info: ResourceInfo, obj: KubeObject, old: KubeObject): StatusCause[] {
+  if (info.custom) return info.custom.validateStatusUpdate(obj, old);
+  if (info.group === 'apiextensions.k8s.io' && info.resource === 'customresourcedefinitions') return validateCustomResourceDefinitionStatusUpdate(obj, old);
+  return validateUpdate(info, obj, old);
 }
 
 /** Throws errors.invalid(...) when causes is non-empty. */

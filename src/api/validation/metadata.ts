@@ -46,7 +46,8 @@ function validateOwnerReferences(refs: unknown, field: string): Causes {
   return out;
 }
 
-function validateFinalizers(finalizers: unknown, field: string): Causes {
+/** kubeNames: core's rule that unqualified names be standard ones (apimachinery's ValidateObjectMeta, used for CRDs and custom resources, lacks it). */
+function validateFinalizers(finalizers: unknown, field: string, kubeNames: boolean): Causes {
   const out: Causes = [];
   const names = list(finalizers).map(str);
   for (const f of names) out.push(...each(field, f, isQualifiedName(f)));
@@ -54,7 +55,7 @@ function validateFinalizers(finalizers: unknown, field: string): Causes {
     out.push(fe.invalid(field, names, 'finalizer orphan and foregroundDeletion cannot be both set'));
   }
   // core's validateKubeFinalizerName: unqualified names must be standard ones.
-  names.forEach((f, i) => {
+  if (kubeNames) names.forEach((f, i) => {
     if (!f.includes('/') && !STANDARD_FINALIZERS.has(f)) {
       out.push(fe.invalid(path.index(field, i), f, 'name is neither a standard finalizer name nor is it fully qualified'));
     }
@@ -74,7 +75,7 @@ function validateManagedFields(entries: unknown, field: string): Causes {
   return out;
 }
 
-function validateCommon(meta: Obj, namespaced: boolean, field: string): Causes {
+function validateCommon(meta: Obj, namespaced: boolean, field: string, kubeFinalizers: boolean): Causes {
   const out: Causes = [];
   const ns = str(meta['namespace']);
   if (namespaced) {
@@ -88,7 +89,7 @@ function validateCommon(meta: Obj, namespaced: boolean, field: string): Causes {
   out.push(...validateLabels(meta['labels'], path.child(field, 'labels')));
   out.push(...validateAnnotations(meta['annotations'], path.child(field, 'annotations')));
   out.push(...validateOwnerReferences(meta['ownerReferences'], path.child(field, 'ownerReferences')));
-  out.push(...validateFinalizers(meta['finalizers'], path.child(field, 'finalizers')));
+  out.push(...validateFinalizers(meta['finalizers'], path.child(field, 'finalizers'), kubeFinalizers));
   out.push(...validateManagedFields(meta['managedFields'], path.child(field, 'managedFields')));
   return out;
 }
@@ -96,6 +97,8 @@ function validateCommon(meta: Obj, namespaced: boolean, field: string): Causes {
 export interface MetaRules {
   namespaced: boolean;
   nameFn: NameFn;
+  /** false for apimachinery's generic ObjectMeta rules (CRDs, custom resources): no core finalizer-name rule. */
+  kubeFinalizers?: boolean;
 }
 
 /** ValidateObjectMeta at create (name generation already done). */
@@ -107,14 +110,14 @@ export function validateObjectMeta(metaValue: unknown, rules: MetaRules, field =
   const name = str(meta['name']);
   if (name === '') out.push(fe.required(path.child(field, 'name'), 'name or generateName is required'));
   else out.push(...each(path.child(field, 'name'), name, rules.nameFn(name, false)));
-  out.push(...validateCommon(meta, rules.namespaced, field));
+  out.push(...validateCommon(meta, rules.namespaced, field, rules.kubeFinalizers ?? true));
   return out;
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** ValidateObjectMetaUpdate: identity and timestamps are immutable, the rest revalidated. */
-export function validateObjectMetaUpdate(newValue: unknown, oldValue: unknown, field = 'metadata'): Causes {
+export function validateObjectMetaUpdate(newValue: unknown, oldValue: unknown, field = 'metadata', kubeFinalizers = true): Causes {
   const m = obj(newValue) ?? {};
   const o = obj(oldValue) ?? {};
   const out: Causes = [];
@@ -140,7 +143,7 @@ export function validateObjectMetaUpdate(newValue: unknown, oldValue: unknown, f
   out.push(...validateLabels(m['labels'], path.child(field, 'labels')));
   out.push(...validateAnnotations(m['annotations'], path.child(field, 'annotations')));
   out.push(...validateOwnerReferences(m['ownerReferences'], path.child(field, 'ownerReferences')));
-  out.push(...validateFinalizers(m['finalizers'], path.child(field, 'finalizers')));
+  out.push(...validateFinalizers(m['finalizers'], path.child(field, 'finalizers'), kubeFinalizers));
   out.push(...validateManagedFields(m['managedFields'], path.child(field, 'managedFields')));
   return out;
 }

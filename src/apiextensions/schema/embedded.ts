@@ -95,7 +95,7 @@ function validateEmbedded(pth: string, x: Record<string, unknown>): StatusCause[
       const meta = isObj(v) ? { ...v } : {};
       if (typeof meta['name'] !== 'string' || meta['name'] === '') meta['name'] = 'fakename';
       const namespaced = typeof meta['namespace'] === 'string' && meta['namespace'] !== '';
-      errs.push(...validateObjectMeta(meta, { namespaced, nameFn: nameIsPathSegment }, f));
+      errs.push(...validateObjectMeta(meta, { namespaced, nameFn: nameIsPathSegment, kubeFinalizers: false }, f));
     }
   }
   return errs;

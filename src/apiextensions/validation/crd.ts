@@ -222,7 +222,7 @@ export function validateCustomResourceDefinition(crd: KubeObject, opts: Validate
   const required = `${str(obj(spec['names'])?.['plural'])}.${str(spec['group'])}`;
   const nameFn: NameFn = (name, prefix) => [...nameIsDNSSubdomain(name, prefix), ...(name !== required ? ['must be spec.names.plural+"."+spec.group'] : [])];
   return [
-    ...validateObjectMeta(o['metadata'], { namespaced: false, nameFn }),
+    ...validateObjectMeta(o['metadata'], { namespaced: false, nameFn, kubeFinalizers: false }),
     ...validateSpec(spec, createRules(opts)),
     ...validateStatusParts(o),
     ...validateAPIApproval(o, undefined),
@@ -265,7 +265,7 @@ export function validateCustomResourceDefinitionUpdate(crd: KubeObject, old: Kub
   const rules = updateRules(p, opts);
   const names = obj(spec['names']) ?? {};
   const oldNames = obj(oldSpec['names']) ?? {};
-  const out = [...validateObjectMetaUpdate(o['metadata'], p['metadata']), ...validateSpec(spec, rules)];
+  const out = [...validateObjectMetaUpdate(o['metadata'], p['metadata'], 'metadata', false), ...validateSpec(spec, rules)];
   if (rules.requireImmutableNames) {
     // Scope and kind shape the storage of an established CRD.
     out.push(...immutable('spec.scope', str(spec['scope']), str(oldSpec['scope'])));
@@ -283,5 +283,5 @@ export function validateCustomResourceDefinitionStatus(crd: KubeObject): Causes 
 
 /** ValidateUpdateCustomResourceDefinitionStatus, for the /status subresource. */
 export function validateCustomResourceDefinitionStatusUpdate(crd: KubeObject, old: KubeObject): Causes {
-  return [...validateObjectMetaUpdate(crd.metadata, old.metadata), ...validateCustomResourceDefinitionStatus(crd)];
+  return [...validateObjectMetaUpdate(crd.metadata, old.metadata, 'metadata', false), ...validateCustomResourceDefinitionStatus(crd)];
 }
