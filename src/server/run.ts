@@ -134,7 +134,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   // First, so a bad policy file stops start-up before anything connects.
   const auditor = cfg.audit ? await createAuditor(cfg.audit) : undefined;
   const admissionConfig = await readAdmissionConfiguration(cfg.admissionControlConfigFile ?? '');
-  const quotaLimited = limitedResourcesFrom(await admissionConfig.configFor('ResourceQuota'));
+  // Upstream reads a plugin's settings only when the plugin is enabled.
+  const quotaLimited = (cfg.admissionPlugins?.includes('ResourceQuota') ?? true) ? limitedResourcesFrom(await admissionConfig.configFor('ResourceQuota')) : [];
   let stores: Stores | undefined;
   // A live read that answers null for a missing object, for authenticators and admission plugins.
   const getOrNull = (group: string, resource: string) => async (namespace: string, name: string) => {
