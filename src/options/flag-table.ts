@@ -228,7 +228,7 @@ export const FLAGS: readonly FlagSpec[] = [
   ]),
   ...section('Admission', [
     { name: 'admission-control', type: 'strings', deprecated: 'Use --enable-admission-plugins or --disable-admission-plugins instead. Will be removed in a future version.', implemented: true, description: 'Admission plugins to run, replacing the defaults.' },
-    { name: 'admission-control-config-file', type: 'string', description: 'AdmissionConfiguration file with per-plugin settings.' },
+    { name: 'admission-control-config-file', type: 'string', implemented: true, description: 'AdmissionConfiguration file with per-plugin settings.' },
     { name: 'disable-admission-plugins', type: 'strings', implemented: true, description: 'Admission plugins to turn off even if enabled by default.' },
     { name: 'enable-admission-plugins', type: 'strings', implemented: true, description: 'Admission plugins to turn on in addition to the defaults.' },
   ]),

@@ -45,6 +45,10 @@ import { runtimeClass } from '../admission/runtime-class.js';
 import { limitRanger } from '../admission/limit-ranger.js';
 import { certificateApproval, certificateSigning, certificateSubjectRestriction } from '../admission/certificates.js';
 import { Informer } from '../registry/informer.js';
+import { readAdmissionConfiguration } from '../admission/config-file.js';
+import { resourceQuota } from '../admission/resource-quota/plugin.js';
+import { quotaAccessor } from '../admission/resource-quota/quota-access.js';
+import { limitedResourcesFrom, storeQuotaSources } from '../admission/resource-quota/store-sources.js';
 import type { Store } from '../registry/store.js';
 
 export interface ServerConfig {
@@ -79,6 +83,8 @@ export interface ServerConfig {
   defaultUnreachableTolerationSeconds?: number;
   /** The enabled admission plugins (--enable/--disable-admission-plugins); every implemented one when unset. */
   admissionPlugins?: string[];
+  /** --admission-control-config-file: an AdmissionConfiguration with per-plugin settings. */
+  admissionControlConfigFile?: string;
   /** --encryption-provider-config: encrypt resources at rest. */
   encryptionProviderConfig?: string;
   /** --encryption-provider-config-automatic-reload. */
@@ -129,6 +135,9 @@ async function retryForever(what: string, fn: () => Promise<void>): Promise<void
 export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   // First, so a bad policy file stops start-up before anything connects.
   const auditor = cfg.audit ? await createAuditor(cfg.audit) : undefined;
+  const admissionConfig = await readAdmissionConfiguration(cfg.admissionControlConfigFile ?? '');
+  // Upstream reads a plugin's settings only when the plugin is enabled.
+  const quotaLimited = (cfg.admissionPlugins?.includes('ResourceQuota') ?? true) ? limitedResourcesFrom(await admissionConfig.configFor('ResourceQuota')) : [];
   let stores: Stores | undefined;
   // A live read that answers null for a missing object, for authenticators and admission plugins.
   const getOrNull = (group: string, resource: string) => async (namespace: string, name: string) => {
@@ -196,6 +205,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   };
   // Upstream's default order: NamespaceLifecycle first, the webhooks after the built-in plugins.
   const enabled = (name: string) => cfg.admissionPlugins?.includes(name) ?? true;
+  const quotaSources = storeQuotaSources(() => stores!.builtin('', 'resourcequotas'));
   const admission = new AdmissionChain([
     ...(enabled('NamespaceLifecycle') ? [namespaceLifecycle(getNamespace)] : []),
     ...(enabled('LimitRanger') ? [limitRanger(async ns => (await stores!.builtin('', 'limitranges').list(ns, {})).items)] : []),
@@ -215,6 +225,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     escalation,
     ...(enabled('MutatingAdmissionWebhook') ? [mutatingWebhooks(webhookSources)] : []),
     ...(enabled('ValidatingAdmissionWebhook') ? [validatingWebhooks(webhookSources)] : []),
+    // Last, as upstream: quota is charged only for requests every other plugin admitted.
+    ...(enabled('ResourceQuota') ? [resourceQuota({ accessor: quotaAccessor(quotaSources), limitedResources: quotaLimited })] : []),
   ]);
   stores = new Stores(catalog, storage, cfg.etcdPrefix, admission, info => core.hooksFor(info));
   const rbacStore = (resource: string) => stores!.builtin('rbac.authorization.k8s.io', resource);
@@ -234,6 +246,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   webhookConfigs.validating = new Informer(stores.builtin('admissionregistration.k8s.io', 'validatingwebhookconfigurations'));
   void webhookConfigs.mutating.start();
   void webhookConfigs.validating.start();
+  if (enabled('ResourceQuota')) quotaSources.start();
 
   const health = new HealthChecks({ etcd: () => storage.healthy() });
   const maxInFlight = createMaxInFlight({
@@ -345,6 +358,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       namespaces?.stop();
       webhookConfigs.mutating?.stop();
       webhookConfigs.validating?.stop();
+      quotaSources.stop();
       stopObjectCounter();
       if (cfg.shutdownDelayMs > 0) await new Promise(r => setTimeout(r, cfg.shutdownDelayMs));
       await new Promise<void>(resolve => {

@@ -7,6 +7,7 @@ export const quantityErrors = {
   suffix: "unable to parse quantity's suffix",
 };
 
+export type QuantityFormat = Format;
 type Format = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
 export interface Quantity {
@@ -87,7 +88,8 @@ function keepsInput(p: Pieces, base: number, exponent: number, format: Format): 
   return scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
 }
 
-function canonical(mantissa: bigint, scale: number, format: Format): string {
+/** The canonical text of mantissa × 10^-scale in the given format (Quantity.String). */
+export function canonical(mantissa: bigint, scale: number, format: Format): string {
   if (mantissa === 0n) return '0';
   let fmt = format;
   if (fmt === 'BinarySI') {
