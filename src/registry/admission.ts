@@ -9,9 +9,17 @@ export interface AdmissionOptions {
   subresource?: string;
 }
 
+export type AdmissionOperation = 'create' | 'update' | 'delete';
+
+/**
+ * Mutating admission runs before the strategy's validation and validating admission after it, as
+ * upstream's handlers call admit before and validate after the store's BeforeCreate/BeforeUpdate.
+ */
 export interface Admission {
-  /** May mutate obj; throws an ApiError to reject. */
-  create(info: ResourceInfo, obj: KubeObject, opts: AdmissionOptions): Promise<void>;
-  update(info: ResourceInfo, obj: KubeObject, old: KubeObject, opts: AdmissionOptions): Promise<void>;
+  /** May mutate obj; throws an ApiError to reject. old is null on create. */
+  admit(op: AdmissionOperation, info: ResourceInfo, obj: KubeObject, old: KubeObject | null, opts: AdmissionOptions): Promise<void>;
+  /** Throws an ApiError to reject. */
+  validate(op: AdmissionOperation, info: ResourceInfo, obj: KubeObject, old: KubeObject | null, opts: AdmissionOptions): Promise<void>;
+  /** Both steps for a delete, which has no strategy validation between them. */
   delete(info: ResourceInfo, obj: KubeObject, opts: AdmissionOptions): Promise<void>;
 }

@@ -189,8 +189,9 @@ export class Store {
     this.label(obj);
     applyDefaults(this.info, obj);
     opts.recordWrite?.(null, obj);
-    await this.admission.create(this.info, obj, opts);
+    await this.admission.admit('create', this.info, obj, null, opts);
     assertValid(this.info, obj, validateCreate(this.info, obj));
+    await this.admission.validate('create', this.info, obj, null, opts);
     for (const w of this.info.custom?.warnings(obj, null) ?? []) addWarning(w);
     return obj;
   }
@@ -340,9 +341,11 @@ export class Store {
     }
     applyDefaults(this.info, next, current);
     opts.recordWrite?.(current, next);
-    await this.admission.update(this.info, next, current, subresource ? { ...opts, subresource } : opts);
+    const admissionOpts = subresource ? { ...opts, subresource } : opts;
+    await this.admission.admit('update', this.info, next, current, admissionOpts);
     if (subresource === 'status') assertValid(this.info, next, validateStatusUpdate(this.info, next, current));
     else if (subresource !== 'binding' && subresource !== 'ephemeralcontainers') assertValid(this.info, next, validateUpdate(this.info, next, current));
+    await this.admission.validate('update', this.info, next, current, admissionOpts);
     if (subresource === '') for (const w of this.info.custom?.warnings(next, current) ?? []) addWarning(w);
     const cur = clone(current);
     delete cur.metadata.resourceVersion;
