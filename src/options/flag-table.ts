@@ -228,7 +228,7 @@ export const FLAGS: readonly FlagSpec[] = [
   ]),
   ...section('Admission', [
     { name: 'admission-control', type: 'strings', deprecated: 'Use --enable-admission-plugins or --disable-admission-plugins instead. Will be removed in a future version.', implemented: true, description: 'Admission plugins to run, replacing the defaults.' },
-    { name: 'admission-control-config-file', type: 'string', description: 'AdmissionConfiguration file with per-plugin settings.' },
+    { name: 'admission-control-config-file', implemented: true, type: 'string', description: 'AdmissionConfiguration file with per-plugin settings.' },
     { name: 'disable-admission-plugins', type: 'strings', implemented: true, description: 'Admission plugins to turn off even if enabled by default.' },
     { name: 'enable-admission-plugins', type: 'strings', implemented: true, description: 'Admission plugins to turn on in addition to the defaults.' },
   ]),
@@ -253,7 +253,7 @@ export const FLAGS: readonly FlagSpec[] = [
   ]),
   ...section('Misc', [
     { name: 'aggregator-reject-forwarding-redirect', type: 'bool', default: 'true', description: 'Do not pass redirects from aggregated API servers back to clients.' },
-    { name: 'allow-privileged', type: 'bool', description: 'Allow privileged containers.' },
+    { name: 'allow-privileged', implemented: true, type: 'bool', description: 'Allow privileged containers.' },
     { name: 'apiserver-count', implemented: true, type: 'int', default: '1', hidden: true, deprecated: 'apiserver-count is deprecated and will be removed in a future version.', description: 'Number of API servers (master-count endpoint reconciler only).' },
     { name: 'enable-aggregator-routing', type: 'bool', description: 'Route aggregated API requests to endpoint IPs instead of the Service IP.' },
     { name: 'enable-logs-handler', type: 'bool', hidden: true, deprecated: 'This flag will be removed in v1.33', description: 'Serve /logs from the log directory.' },
