@@ -16,6 +16,7 @@ import type { ResourceInfo } from '../../src/api/resource-info.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { withWarnings } from '../../src/api/warnings.js';
 import { setAllowPrivileged, validatePrivileged } from '../../src/api/validation/privileged.js';
+import { validatePodSpec } from '../../src/api/validation/pod-spec.js';
 import { runAsUser } from '../../src/authz/request-user.js';
 import type { Operation } from '../../src/admission/plugin.js';
 
@@ -216,7 +217,12 @@ test('--allow-privileged: privileged containers refused by validation unless set
   const c = { name: 'c', securityContext: { privileged: true } };
   setAllowPrivileged(false);
   assert.deepEqual(validatePrivileged(c, 'spec.containers[0]'), [{ reason: 'FieldValueForbidden', message: 'Forbidden: disallowed by cluster policy', field: 'spec.containers[0].securityContext.privileged' }]);
+  // Pod spec validation applies it to regular and init containers.
+  const spec = { containers: [{ ...c, image: 'x' }], initContainers: [{ ...c, name: 'i', image: 'x' }] };
+  const privilegedFields = (s: unknown) => validatePodSpec(s, 'spec').filter(e => e.message === 'Forbidden: disallowed by cluster policy').map(e => e.field);
+  assert.deepEqual(privilegedFields(spec), ['spec.containers[0].securityContext.privileged', 'spec.initContainers[0].securityContext.privileged']);
   setAllowPrivileged(true);
   assert.deepEqual(validatePrivileged(c, 'spec.containers[0]'), []);
+  assert.deepEqual(privilegedFields(spec), []);
   setAllowPrivileged(false);
 });
