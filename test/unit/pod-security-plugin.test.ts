@@ -19,6 +19,7 @@ import { setAllowPrivileged, validatePrivileged } from '../../src/api/validation
 import { validatePodSpec } from '../../src/api/validation/pod-spec.js';
 import { runAsUser } from '../../src/authz/request-user.js';
 import type { Operation } from '../../src/admission/plugin.js';
+import { metricsText, resetMetrics } from '../../src/observability/metrics.js';
 
 const info = (group: string, resource: string) => ({ group, resource } as ResourceInfo);
 const ns = (name: string, labels: Record<string, string> = {}): KubeObject => ({ metadata: { name, labels } });
@@ -225,4 +226,19 @@ test('--allow-privileged: privileged containers refused by validation unless set
   assert.deepEqual(validatePrivileged(c, 'spec.containers[0]'), []);
   assert.deepEqual(privilegedFields(spec), []);
   setAllowPrivileged(false);
+});
+
+test('metrics: evaluations by decision and mode, exemptions, errors', async () => {
+  resetMetrics();
+  const { run } = setup({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.40' });
+  await run('create', PODS, privilegedPod());
+  await run('create', PODS, plainPod());
+  await run('create', info('apps', 'deployments'), { metadata: { name: 'd', namespace: 'ns' }, spec: { template: { spec: { containers: [{ name: 'c' }] } } } });
+  await run('create', PODS, pod('p', { containers: [{ name: 'c' }] }, { namespace: 'missing' }));
+  const text = await metricsText();
+  const line = (name: string, labels: string) => new RegExp(`^${name}\\{${labels}\\} (\\d+)`, 'm').exec(text)?.[1];
+  assert.equal(line('pod_security_evaluations_total', 'decision="deny",policy_level="baseline",policy_version="latest",mode="enforce",request_operation="create",resource="pod",subresource=""'), '1');
+  assert.equal(line('pod_security_evaluations_total', 'decision="allow",policy_level="baseline",policy_version="latest",mode="enforce",request_operation="create",resource="pod",subresource=""'), '1');
+  assert.equal(line('pod_security_evaluations_total', 'decision="deny",policy_level="restricted",policy_version="future",mode="warn",request_operation="create",resource="controller",subresource=""'), '1');
+  assert.equal(line('pod_security_errors_total', 'fatal="true",request_operation="create",resource="pod",subresource=""'), '1');
 });

@@ -7,6 +7,7 @@ import type { StatusCause } from '../../api/types.js';
 import { levelVersionString, type LevelVersion, type Policy } from './api.js';
 import type { PodSecurityConfig } from './config.js';
 import { evaluatePod, type AggregateResult } from './policy/evaluator.js';
+import { recordError, recordEvaluation, recordExemption, type RequestLabels } from './metrics.js';
 import type { PodMetadata, PodSpec } from './policy/types.js';
 
 export interface Decision {
@@ -35,11 +36,17 @@ export interface PodTarget {
 }
 
 /** Enforce applies to pods only; audit and warn to pods and pod controllers alike. */
-export function evaluate(cfg: PodSecurityConfig, policy: Policy, policyErrors: StatusCause[], target: PodTarget, enforce: boolean): Decision {
+export function evaluate(cfg: PodSecurityConfig, policy: Policy, policyErrors: StatusCause[], target: PodTarget, enforce: boolean, req: RequestLabels): Decision {
   const rc = target.spec.runtimeClassName;
-  if (rc && cfg.exemptions.runtimeClasses.includes(rc)) return exempt('runtimeClass');
+  if (rc && cfg.exemptions.runtimeClasses.includes(rc)) {
+    recordExemption(req);
+    return exempt('runtimeClass');
+  }
   const annotations: Record<string, string> = {};
-  if (policyErrors.length > 0) annotations['error'] = `Failed to parse policy: ${aggregateText(policyErrors)}`;
+  if (policyErrors.length > 0) {
+    annotations['error'] = `Failed to parse policy: ${aggregateText(policyErrors)}`;
+    recordError(false, req);
+  }
   const results = new Map<string, AggregateResult>();
   const run = (lv: LevelVersion) => {
     const key = levelVersionString(lv);
@@ -51,6 +58,7 @@ export function evaluate(cfg: PodSecurityConfig, policy: Policy, policyErrors: S
   if (enforce) {
     annotations['enforce-policy'] = levelVersionString(policy.enforce);
     const r = run(policy.enforce);
+    recordEvaluation(r.allowed ? 'allow' : 'deny', policy.enforce, 'enforce', req);
     if (!r.allowed) {
       decision.error = errors.forbidden(
         `${target.resource} ${JSON.stringify(target.name)} is forbidden: violates PodSecurity ${JSON.stringify(levelVersionString(policy.enforce))}: ${r.detail}`,
@@ -58,11 +66,17 @@ export function evaluate(cfg: PodSecurityConfig, policy: Policy, policyErrors: S
     }
   }
   const audit = run(policy.audit);
-  if (!audit.allowed) annotations['audit-violations'] = `would violate PodSecurity ${JSON.stringify(levelVersionString(policy.audit))}: ${audit.detail}`;
+  if (!audit.allowed) {
+    annotations['audit-violations'] = `would violate PodSecurity ${JSON.stringify(levelVersionString(policy.audit))}: ${audit.detail}`;
+    recordEvaluation('deny', policy.audit, 'audit', req);
+  }
   // A refused request gets no warnings on top of its error.
   if (!decision.error) {
     const warn = run(policy.warn);
-    if (!warn.allowed) decision.warnings.push(`would violate PodSecurity ${JSON.stringify(levelVersionString(policy.warn))}: ${warn.detail}`);
+    if (!warn.allowed) {
+      decision.warnings.push(`would violate PodSecurity ${JSON.stringify(levelVersionString(policy.warn))}: ${warn.detail}`);
+      recordEvaluation('deny', policy.warn, 'warn', req);
+    }
   }
   return decision;
 }

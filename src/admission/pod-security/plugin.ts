@@ -12,6 +12,7 @@ import type { AdmissionPlugin } from '../plugin.js';
 import { AUDIT_PREFIX, fullyPrivileged, levelVersionString, LATEST, policyToEvaluate } from './api.js';
 import type { PodSecurityConfig } from './config.js';
 import { allow, evaluate, exempt, type Decision } from './evaluate.js';
+import { recordError, recordEvaluation, recordExemption, type RequestLabels } from './metrics.js';
 import { MAX_PODS_TO_CHECK, POD_CHECK_TIMEOUT_MS, validateNamespace, type PodCheckLimits, type PodLister } from './namespace.js';
 import type { Container, PodMetadata, PodSpec } from './policy/types.js';
 
@@ -74,32 +75,46 @@ export function podSecurity(deps: PodSecurityDeps): AdmissionPlugin {
     }
   }
 
-  async function validatePod(namespace: string, pod: KubeObject, old: KubeObject | null, subresource: string): Promise<Decision> {
-    if (IGNORED_POD_SUBRESOURCES.has(subresource)) return allow();
-    if (cfg.exemptions.namespaces.includes(namespace)) return exempt('namespace');
-    if (exemptUser()) return exempt('user');
+  const exemption = (namespace: string, req: RequestLabels): Decision | undefined => {
+    const why = cfg.exemptions.namespaces.includes(namespace) ? 'namespace' : exemptUser() ? 'user' : undefined;
+    if (!why) return undefined;
+    recordExemption(req);
+    return exempt(why);
+  };
+
+  async function validatePod(namespace: string, pod: KubeObject, old: KubeObject | null, req: RequestLabels): Promise<Decision> {
+    if (IGNORED_POD_SUBRESOURCES.has(req.subresource)) return allow();
+    const exempted = exemption(namespace, req);
+    if (exempted) return exempted;
     const ns = await lookupNamespace(namespace);
     if (typeof ns === 'string') {
+      recordError(true, req);
       const message = `failed to lookup namespace ${JSON.stringify(namespace)}`;
       return { error: errors.internal(message), warnings: [], annotations: { error: `Internal error occurred: ${message}: ${ns}` } };
     }
     const { policy, errors: policyErrors } = policyToEvaluate(ns.metadata.labels, cfg.defaults);
-    if (policyErrors.length === 0 && fullyPrivileged(policy)) return allow({ 'enforce-policy': levelVersionString({ level: 'privileged', version: LATEST }) });
+    if (policyErrors.length === 0 && fullyPrivileged(policy)) {
+      recordEvaluation('allow', policy.enforce, 'enforce', req);
+      return allow({ 'enforce-policy': levelVersionString({ level: 'privileged', version: LATEST }) });
+    }
     if (old && !isSignificantPodUpdate(pod, old)) return allow();
-    return evaluate(cfg, policy, policyErrors, { resource: 'pods', name: pod.metadata.name ?? '', meta: pod.metadata as PodMetadata, spec: specOf(pod) }, true);
+    return evaluate(cfg, policy, policyErrors, { resource: 'pods', name: pod.metadata.name ?? '', meta: pod.metadata as PodMetadata, spec: specOf(pod) }, true, req);
   }
 
-  async function validateController(resource: string, namespace: string, obj: KubeObject, template: (o: KubeObject) => Template): Promise<Decision> {
-    if (cfg.exemptions.namespaces.includes(namespace)) return exempt('namespace');
-    if (exemptUser()) return exempt('user');
+  async function validateController(resource: string, namespace: string, obj: KubeObject, template: (o: KubeObject) => Template, req: RequestLabels): Promise<Decision> {
+    const exempted = exemption(namespace, req);
+    if (exempted) return exempted;
     const ns = await lookupNamespace(namespace);
     // A controller is never refused, not even when its namespace cannot be read.
-    if (typeof ns === 'string') return allow({ error: `failed to lookup namespace ${JSON.stringify(namespace)}: ${ns}` });
+    if (typeof ns === 'string') {
+      recordError(true, req);
+      return allow({ error: `failed to lookup namespace ${JSON.stringify(namespace)}: ${ns}` });
+    }
     const { policy, errors: policyErrors } = policyToEvaluate(ns.metadata.labels, cfg.defaults);
     if (policyErrors.length === 0 && policy.warn.level === 'privileged' && policy.audit.level === 'privileged') return allow();
     const t = template(obj);
     if (!t) return allow();
-    return evaluate(cfg, policy, policyErrors, { resource, name: obj.metadata.name ?? '', meta: t.metadata ?? {}, spec: t.spec ?? {} }, false);
+    return evaluate(cfg, policy, policyErrors, { resource, name: obj.metadata.name ?? '', meta: t.metadata ?? {}, spec: t.spec ?? {} }, false, req);
   }
 
   return {
@@ -113,11 +128,11 @@ export function podSecurity(deps: PodSecurityDeps): AdmissionPlugin {
         if (subresource) return;
         decision = await validateNamespace(cfg, deps.listPods, limits, op, obj, old);
       } else if (info.group === '' && info.resource === 'pods') {
-        decision = await validatePod(namespace, obj, op === 'update' ? old : null, subresource);
+        decision = await validatePod(namespace, obj, op === 'update' ? old : null, { request_operation: op, resource: 'pod', subresource });
       } else {
         const template = TEMPLATES[`${info.group}/${info.resource}`];
         if (!template || subresource) return;
-        decision = await validateController(info.resource, namespace, obj, template);
+        decision = await validateController(info.resource, namespace, obj, template, { request_operation: op, resource: 'controller', subresource });
       }
       for (const w of decision.warnings) addWarning(w);
       for (const [k, v] of Object.entries(decision.annotations)) addRequestAuditAnnotation(AUDIT_PREFIX + k, v);
