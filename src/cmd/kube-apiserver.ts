@@ -116,6 +116,7 @@ function toServerConfig(o: Options): ServerConfig {
   set('encryptionProviderConfig', optional(o.raw.string('encryption-provider-config')));
   cfg.admissionPlugins = [...o.enabledAdmissionPlugins];
   set('admissionControlConfigFile', optional(o.raw.string('admission-control-config-file')));
+  cfg.allowPrivileged = o.raw.bool('allow-privileged');
   cfg.defaultNotReadyTolerationSeconds = o.raw.number('default-not-ready-toleration-seconds');
   cfg.defaultUnreachableTolerationSeconds = o.raw.number('default-unreachable-toleration-seconds');
   cfg.encryptionProviderConfigAutomaticReload = o.raw.bool('encryption-provider-config-automatic-reload');

@@ -9,6 +9,7 @@ import {
   type AuditEvent, type ResponseStatus,
 } from '../audit/event.js';
 import { levelAtLeast, type AuditStage, type PolicyAttributes, type RequestAuditConfig } from '../audit/policy.js';
+import { withAuditAnnotations } from '../api/audit-annotations.js';
 import { metrics } from '../observability/metrics.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { isLongRunning } from './timeout.js';
@@ -202,7 +203,8 @@ export function auditFilter(auditor: Auditor): RequestHandler {
     res.once('close', complete);
 
     audit.emit('RequestReceived').then(ok => {
-      if (ok) return next();
+      // Code below (admission plugins) annotates this request's events through api/audit-annotations.ts.
+      if (ok) return withAuditAnnotations((k, v) => addAuditAnnotation(req, k, v), next);
       metrics.auditRequestsRejected.inc();
       completed = true;
       writeInternalError(req, res, 'failed to store audit event');

@@ -145,6 +145,25 @@ export const metrics = {
     help: 'Counter of apiserver requests rejected due to an error in audit logging backend.',
     registers,
   }),
+  // PodSecurity admission (k8s.io/pod-security-admission/metrics).
+  podSecurityEvaluations: new Counter({
+    name: 'pod_security_evaluations_total',
+    help: 'Number of policy evaluations that occurred, not counting ignored or exempt requests.',
+    labelNames: ['decision', 'policy_level', 'policy_version', 'mode', 'request_operation', 'resource', 'subresource'] as const,
+    registers,
+  }),
+  podSecurityExemptions: new Counter({
+    name: 'pod_security_exemptions_total',
+    help: 'Number of exempt requests, not counting ignored or out of scope requests.',
+    labelNames: ['request_operation', 'resource', 'subresource'] as const,
+    registers,
+  }),
+  podSecurityErrors: new Counter({
+    name: 'pod_security_errors_total',
+    help: 'Number of errors preventing normal evaluation. Non-fatal errors may result in the latest restricted profile being used for evaluation.',
+    labelNames: ['fatal', 'request_operation', 'resource', 'subresource'] as const,
+    registers,
+  }),
 };
 
 export type Metrics = typeof metrics;

@@ -163,7 +163,7 @@ export function setButNotImplemented(parsed: ParsedFlags): string[] {
 /** Upstream's start-up warnings that follow from the options alone. */
 /** The admission plugins this server implements; the others it accepts, and they admit everything. */
 export const IMPLEMENTED_ADMISSION_PLUGINS = [
-  'NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'NodeRestriction', 'TaintNodesByCondition', 'Priority', 'DefaultTolerationSeconds',
+  'NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'NodeRestriction', 'TaintNodesByCondition', 'PodSecurity', 'Priority', 'DefaultTolerationSeconds',
   'DefaultStorageClass', 'RuntimeClass', 'StorageObjectInUseProtection', 'CertificateApproval', 'CertificateSigning', 'CertificateSubjectRestriction',
   'DefaultIngressClass', 'MutatingAdmissionWebhook', 'ValidatingAdmissionWebhook', 'ResourceQuota',
 ];

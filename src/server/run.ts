@@ -43,6 +43,9 @@ import { defaultIngressClass, defaultStorageClass } from '../admission/default-c
 import { priority } from '../admission/priority.js';
 import { runtimeClass } from '../admission/runtime-class.js';
 import { limitRanger } from '../admission/limit-ranger.js';
+import { parsePodSecurityConfig } from '../admission/pod-security/config.js';
+import { podSecurity } from '../admission/pod-security/plugin.js';
+import { setAllowPrivileged } from '../api/validation/privileged.js';
 import { certificateApproval, certificateSigning, certificateSubjectRestriction } from '../admission/certificates.js';
 import { Informer } from '../registry/informer.js';
 import { readAdmissionConfiguration } from '../admission/config-file.js';
@@ -83,8 +86,10 @@ export interface ServerConfig {
   defaultUnreachableTolerationSeconds?: number;
   /** The enabled admission plugins (--enable/--disable-admission-plugins); every implemented one when unset. */
   admissionPlugins?: string[];
-  /** --admission-control-config-file: an AdmissionConfiguration with per-plugin settings. */
+  /** --admission-control-config-file: per-plugin settings (an AdmissionConfiguration). */
   admissionControlConfigFile?: string;
+  /** --allow-privileged (default false): whether pods may have privileged containers. */
+  allowPrivileged?: boolean;
   /** --encryption-provider-config: encrypt resources at rest. */
   encryptionProviderConfig?: string;
   /** --encryption-provider-config-automatic-reload. */
@@ -138,6 +143,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   const admissionConfig = await readAdmissionConfiguration(cfg.admissionControlConfigFile ?? '');
   // Upstream reads a plugin's settings only when the plugin is enabled.
   const quotaLimited = (cfg.admissionPlugins?.includes('ResourceQuota') ?? true) ? limitedResourcesFrom(await admissionConfig.configFor('ResourceQuota')) : [];
+  setAllowPrivileged(cfg.allowPrivileged ?? false);
   let stores: Stores | undefined;
   // A live read that answers null for a missing object, for authenticators and admission plugins.
   const getOrNull = (group: string, resource: string) => async (namespace: string, name: string) => {
@@ -206,12 +212,14 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   // Upstream's default order: NamespaceLifecycle first, the webhooks after the built-in plugins.
   const enabled = (name: string) => cfg.admissionPlugins?.includes(name) ?? true;
   const quotaSources = storeQuotaSources(() => stores!.builtin('', 'resourcequotas'));
+  const podSecurityConfig = enabled('PodSecurity') ? parsePodSecurityConfig(await admissionConfig.configFor('PodSecurity')) : undefined;
   const admission = new AdmissionChain([
     ...(enabled('NamespaceLifecycle') ? [namespaceLifecycle(getNamespace)] : []),
     ...(enabled('LimitRanger') ? [limitRanger(async ns => (await stores!.builtin('', 'limitranges').list(ns, {})).items)] : []),
     ...(enabled('ServiceAccount') ? [serviceAccountAdmission(getServiceAccount)] : []),
     ...(enabled('NodeRestriction') ? [nodeRestriction(getNode)] : []),
     ...(enabled('TaintNodesByCondition') ? [taintNodesByCondition] : []),
+    ...(podSecurityConfig ? [podSecurity({ config: podSecurityConfig, getNamespace, listPods: async ns => (await stores!.builtin('', 'pods').list(ns, {})).items })] : []),
     ...(enabled('Priority') ? [priority(listAll('scheduling.k8s.io', 'priorityclasses'))] : []),
     ...(enabled('DefaultTolerationSeconds') ? [defaultTolerationSeconds(cfg.defaultNotReadyTolerationSeconds ?? 300, cfg.defaultUnreachableTolerationSeconds ?? 300)] : []),
     ...(enabled('DefaultStorageClass') ? [defaultStorageClass(listAll('storage.k8s.io', 'storageclasses'))] : []),

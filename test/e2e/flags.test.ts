@@ -73,7 +73,7 @@ describe('start-up defaults', () => {
   let s: TestServer;
   before(async () => {
     // No --tls-cert-file: upstream generates a self-signed serving cert in --cert-dir.
-    s = await startTestServer(['--v=3', '--enable-admission-plugins=NodeRestriction', '--allow-privileged=true'], { selfSignedServing: true });
+    s = await startTestServer(['--v=3', '--enable-admission-plugins=NodeRestriction', '--contention-profiling=true'], { selfSignedServing: true });
   });
   after(async () => { await s?.stop(); });
 
@@ -95,7 +95,7 @@ describe('start-up defaults', () => {
   });
 
   it('warns about accepted but unimplemented flags', () => {
-    assert.match(s.logs(), /--allow-privileged is accepted but not implemented/);
+    assert.match(s.logs(), /--contention-profiling is accepted but not implemented/);
   });
 
   it('logs requests at --v=3', async () => {

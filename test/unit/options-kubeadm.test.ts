@@ -90,7 +90,8 @@ test('a kubeadm static Pod command line parses and validates', () => {
   assert.equal(parsed.number('audit-log-maxsize'), 100);
 
   const ignored = setButNotImplemented(parsed);
-  assert.ok(ignored.includes('allow-privileged'));
+  assert.ok(ignored.includes('profiling'));
+  assert.ok(!ignored.includes('allow-privileged'));
   assert.ok(!ignored.includes('service-account-key-file'));
   assert.ok(!ignored.includes('etcd-servers'));
   assert.ok(!ignored.includes('v'));

@@ -167,8 +167,8 @@ test('authentication, admission, metrics, peer and component-version rules', () 
 });
 
 test('setButNotImplemented lists the set flags this server ignores', () => {
-  const p = parseFlags([ETCD, '--allow-privileged=true', '--secure-port=6443', '--audit-log-truncate-max-event-size=1', '--audit-log-truncate-max-event-size=2', '-v', '2']);
-  assert.deepEqual(setButNotImplemented(p), ['allow-privileged', 'audit-log-truncate-max-event-size']);
+  const p = parseFlags([ETCD, '--contention-profiling=true', '--secure-port=6443', '--audit-log-truncate-max-event-size=1', '--audit-log-truncate-max-event-size=2', '-v', '2']);
+  assert.deepEqual(setButNotImplemented(p), ['contention-profiling', 'audit-log-truncate-max-event-size']);
 });
 
 test('optionWarnings gives upstream\'s start-up warnings', () => {

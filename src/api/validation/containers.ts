@@ -6,6 +6,7 @@ import {
   isConfigMapKey, isDNS1123Label, isEnvVarName, isHTTPHeaderName, isQualifiedName, isValidPortName, isValidPortNum,
   nameIsDNSSubdomain,
 } from './names.js';
+import { validatePrivileged } from './privileged.js';
 
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 
@@ -246,6 +247,7 @@ function validateContainerCommon(c: Obj, volumes: Set<string>, field: string): C
   if (pull === '') out.push(fe.required(path.child(field, 'imagePullPolicy')));
   else if (!PULL_POLICIES.includes(pull)) out.push(fe.notSupported(path.child(field, 'imagePullPolicy'), pull, PULL_POLICIES));
   out.push(...validateResources(c['resources'], path.child(field, 'resources')));
+  out.push(...validatePrivileged(c, field));
   return out;
 }
 
