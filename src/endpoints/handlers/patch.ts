@@ -17,7 +17,7 @@ import { applyConfiguration, forceOf, managerOf, recordWrite, validatePatchOptio
 
 export async function patchHandler(ctx: HandlerContext): Promise<void> {
   const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadata']);
-  const dryRun = dryRunOf(ctx.query);
+  const dryRun = dryRunOf(ctx.query, 'PatchOptions');
   const type = requestBodyType(ctx.req, true);
   const isApply = type === 'apply-patch';
   validatePatchOptions(ctx.query, isApply);
