@@ -10,6 +10,7 @@ import { runCount, runFor, type Rate } from './pool.js';
 import { RawEtcd } from './raw-etcd.js';
 import { formatTable, type Row } from './report.js';
 import { codecBench, formatCodec } from './codec.js';
+import { formatWorst, worstRequestBench } from './worst-requests.js';
 
 function intEnv(name: string, dflt: number): number {
   const v = process.env[name];
@@ -178,6 +179,7 @@ async function main(): Promise<void> {
     console.log('ours = HTTPS to the server (keep-alive, client cert); raw = the etcd3 client on the same etcd\n');
     console.log(formatTable(rows));
     console.log(`\n${formatCodec(codecBench())}`);
+    console.log(`\n${formatWorst(await worstRequestBench(server))}`);
     console.log(`\nserver RSS (process_resident_memory_bytes): ${mib(rssIdle)} after startup, ${mib(rssAfter)} after the run`);
     console.log(`total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } catch (e) {

@@ -60,7 +60,7 @@ function summarize(text: string): string {
   return bytes.length > 30 ? `${bytes.subarray(0, 30).toString('hex')} ...` : bytes.toString('hex');
 }
 
-const FIND_KIND = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
+export const FIND_KIND = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
 
 function unrecognized(info: ResourceInfo, why: string, text: string | (() => string)): never {
   const body = typeof text === 'string' ? text : text();

@@ -1,7 +1,8 @@
 // Reads and parses request bodies: the 3 MiB limit upstream enforces, then JSON or YAML.
 import type { Request } from 'express';
-import { parse as parseYaml } from 'yaml';
 import { errors } from '../api/errors.js';
+import { excessiveJsonNesting } from '../api/decode/depth.js';
+import { parseYamlBody } from '../api/decode/yaml.js';
 import { decodeProtobufObject } from '../api/protobuf/index.js';
 import type { BodyType } from './negotiate.js';
 
@@ -35,13 +36,9 @@ export function parseBody(raw: Buffer, type: BodyType): unknown {
   if (type === 'protobuf') return decodeProtobufObject(raw);
   const text = raw.toString('utf8');
   if (text.trim() === '') throw errors.badRequest('the request body is empty');
-  if (type === 'yaml' || type === 'apply-patch') {
-    try {
-      return parseYaml(text, { uniqueKeys: false, merge: false, version: '1.1' }) as unknown;
-    } catch (e) {
-      throw errors.badRequest(`error converting YAML to JSON: ${(e as Error).message}`);
-    }
-  }
+  if (type === 'yaml' || type === 'apply-patch') return parseYamlBody(text);
+  const tooDeep = excessiveJsonNesting(text);
+  if (tooDeep !== undefined) throw errors.badRequest(`couldn't get version/kind; json parse error: invalid character '${tooDeep}' exceeded max depth`);
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {

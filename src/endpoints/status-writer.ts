@@ -12,6 +12,10 @@ export function toApiError(e: unknown): ApiError {
   if (isStorageError(e, 'Expired')) return errors.expired(e.message, e.continueToken);
   if (isStorageError(e, 'TooLargeResourceVersion')) return errors.tooLargeResourceVersion(e.message);
   if (isStorageError(e, 'InvalidArgument')) return errors.badRequest(e.message);
+  // Upstream answers an oversize write with etcd's error as a 500; a 413 tells clients not to retry.
+  if (isStorageError(e, 'RequestTooLarge')) return errors.tooLarge(e.message);
+  // Input nested past what a recursive walk can follow is the client's mistake, not the server's.
+  if (e instanceof RangeError && e.message.includes('call stack')) return errors.badRequest('exceeded max depth');
   if (e instanceof SyntaxError) return errors.badRequest(e.message);
   const msg = e instanceof Error ? e.message : String(e);
   return errors.internal(msg);

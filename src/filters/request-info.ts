@@ -1,6 +1,7 @@
 // Parses a request path into upstream's RequestInfo (apiserver/pkg/endpoints/request/requestinfo.go):
 // every later filter (metrics, audit, authorization) and the router read it.
 import type { Request, Response, NextFunction } from 'express';
+import { decodePathSegment, hasInvalidEscape } from './path-escapes.js';
 
 export interface RequestInfo {
   isResourceRequest: boolean;
@@ -27,7 +28,7 @@ export function parseRequestInfo(method: string, rawPath: string, query: URLSear
     isResourceRequest: false, path, verb: method.toLowerCase(), apiPrefix: '', apiGroup: '',
     apiVersion: '', namespace: '', resource: '', subresource: '', name: '', parts: [],
   };
-  let segs = path.split('/').filter(s => s !== '').map(s => decodeURIComponent(s));
+  let segs = path.split('/').filter(s => s !== '').map(decodePathSegment);
   if (segs.length === 0 || (segs[0] !== 'api' && segs[0] !== 'apis')) return info;
   info.apiPrefix = segs[0]!;
   segs = segs.slice(1);
@@ -85,7 +86,12 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function requestInfoFilter(req: Request, _res: Response, next: NextFunction): void {
+export function requestInfoFilter(req: Request, res: Response, next: NextFunction): void {
+  // Go's server refuses a malformed request URL itself, with a bare plain-text 400.
+  if (hasInvalidEscape(req.originalUrl.split('?')[0] ?? '')) {
+    res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).end('400 Bad Request');
+    return;
+  }
   const url = new URL(req.originalUrl, 'https://local');
   req.requestInfo = parseRequestInfo(req.method, url.pathname, url.searchParams);
   next();

@@ -292,7 +292,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     minVersion: cfg.tlsMinVersion ?? 'TLSv1.2',
     ...(cfg.tlsCiphers ? { ciphers: cfg.tlsCiphers } : {}),
   });
-  const server: Server = createServer(tls.serverOptions(), app);
+  // Upstream's MaxHeaderBytes (1 MiB): long selectors and large bearer tokens fit; the body limit stays 3 MiB.
+  const server: Server = createServer({ ...tls.serverOptions(), maxHeaderSize: 1 << 20 }, app);
   tls.attach(server);
   const tlsFiles = [certFile, keyFile, ...(cfg.tlsSniCertKeys ?? []).flatMap(p => [p.certFile, p.keyFile]), ...authentication.listenerClientCAs.map(c => c.file)];
   const rh = authentication.requestHeader;

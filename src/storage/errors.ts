@@ -15,7 +15,9 @@ export type StorageErrorCode =
    * A read asked for a revision newer than the store has ("Too large resource version: N,
    * current: M"); upstream answers 504 Timeout with cause ResourceVersionTooLarge.
    */
-  | 'TooLargeResourceVersion';
+  | 'TooLargeResourceVersion'
+  /** A write larger than etcd (or the client's gRPC send limit) accepts. */
+  | 'RequestTooLarge';
 
 export class StorageError extends Error {
   /**

@@ -1,6 +1,8 @@
 // A JSON parser that, unlike JSON.parse, remembers objects with duplicate keys (upstream's strict
 // decoder reports them) and fails with the messages of Go's encoding/json scanner.
 
+import { maxNestingDepth } from './depth.js';
+
 /** Objects that had a key more than once: their keys in document order, duplicates included. */
 const keyOrders = new WeakMap<object, string[]>();
 
@@ -39,6 +41,7 @@ const SLOW_STRING = /[\\\u0000-\u001f]/;
 
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly s: string) {}
 
   parse(): unknown {
@@ -67,8 +70,8 @@ class Parser {
     if (this.i >= s.length) this.eof();
     const c = s[this.i];
     switch (c) {
-      case '{': return this.object();
-      case '[': return this.array();
+      case '{': return this.nested(() => this.object());
+      case '[': return this.nested(() => this.array());
       case '"': return this.string();
       case 't': return this.literal('true', true);
       case 'f': return this.literal('false', false);
@@ -77,6 +80,14 @@ class Parser {
         if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
         return this.fail(`invalid character ${quoteChar(c ?? '')} looking for beginning of value`);
     }
+  }
+
+  /** Go's scanner refuses deep nesting; the limit also keeps this recursive parser off the stack's end. */
+  private nested<T>(parse: () => T): T {
+    if (++this.depth > maxNestingDepth) this.fail(`invalid character ${quoteChar(this.s[this.i] ?? '')} exceeded max depth`);
+    const v = parse();
+    this.depth--;
+    return v;
   }
 
   private literal(word: string, v: unknown): unknown {

@@ -6,6 +6,7 @@ import { canonicalTime } from './go-time.js';
 import { keysWithDuplicates } from './json-parse.js';
 import { parseQuantity } from './quantity.js';
 import { goTypeOf, type Node, type StructNode } from './schema.js';
+import { setOwn } from '../own-props.js';
 
 /** A decode error that stops decoding at once (custom Go unmarshalers return these). */
 export class DecodeFailure extends Error {}
@@ -76,11 +77,6 @@ function popKey(st: State): void {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function setKey(out: Record<string, unknown>, key: string, v: unknown): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
-  else out[key] = v;
-}
 
 /** The value a Go field of this type holds when JSON says null inside a list or map. */
 export function zeroOf(n: Node): unknown {
@@ -183,7 +179,7 @@ function walkMap(n: Extract<Node, { kind: 'map' }>, v: unknown, st: State): Out 
     const item = v[key];
     const r = item === null ? zeroOf(n.values) : walk(n.values, item, st);
     popKey(st);
-    setKey(out, key, r === DROP ? zeroOf(n.values) : r);
+    setOwn(out, key, r === DROP ? zeroOf(n.values) : r);
   }
   return out;
 }
@@ -224,7 +220,7 @@ function walkStruct(n: StructNode, v: unknown, st: State): Out {
     st.goStruct = outerStruct;
     // Go drops empty optional lists and maps (omitempty) when it writes the object back.
     if (r === DROP || (isEmptyCollection(prop, r) && !n.required.has(key))) continue;
-    setKey(out, key, r);
+    setOwn(out, key, r);
   }
   for (const [k, dv] of n.emitted) if (!(k in out)) out[k] = emittedValue(n, k, dv);
   return out;

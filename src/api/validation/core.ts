@@ -143,7 +143,7 @@ function validateConfigMap(cm: Obj): Causes {
   let size = 0;
   for (const [k, v] of Object.entries(data)) {
     out.push(...each(path.key('data', k), k, isConfigMapKey(k)));
-    if (binary[k] !== undefined) out.push(fe.invalid(path.key('data', k), k, 'duplicate of key present in binaryData'));
+    if (Object.hasOwn(binary, k)) out.push(fe.invalid(path.key('data', k), k, 'duplicate of key present in binaryData'));
     size += byteLength(v);
   }
   for (const [k, v] of Object.entries(binary)) {

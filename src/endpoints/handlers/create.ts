@@ -9,7 +9,7 @@ import { managerOf, recordWrite } from '../../registry/fieldmanager/field-manage
 
 export async function createHandler(ctx: HandlerContext): Promise<void> {
   const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadata']);
-  const dryRun = dryRunOf(ctx.query);
+  const dryRun = dryRunOf(ctx.query, 'CreateOptions');
   const obj = await readObjectBody(ctx);
   const meta = obj.metadata;
   if (ctx.info.namespaced) {

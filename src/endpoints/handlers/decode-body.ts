@@ -8,14 +8,11 @@ import type { HandlerContext } from './context.js';
 import { parseBody, readRawBody } from '../body.js';
 import { requestBodyType } from '../negotiate.js';
 import { fieldValidationOf } from './params.js';
+import { recordWarning } from '../../filters/warning-recorder.js';
 
-/** Adds upstream-style `Warning: 299 - "..."` headers. */
+/** Adds upstream-style `Warning: 299 - "..."` headers, within upstream's size limits. */
 export function addWarnings(res: Response, warnings: string[]): void {
-  if (warnings.length === 0) return;
-  const existing = res.getHeader('Warning');
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
-  for (const w of warnings) list.push(`299 - ${JSON.stringify(w)}`);
-  res.setHeader('Warning', list);
+  for (const w of warnings) recordWarning(res, w);
 }
 
 export function decodeTyped(ctx: HandlerContext, data: unknown): KubeObject {

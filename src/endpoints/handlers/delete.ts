@@ -3,7 +3,8 @@ import type { HandlerContext } from './context.js';
 import { negotiate, requestBodyType } from '../negotiate.js';
 import { writeList, writeObject } from '../respond.js';
 import { parseBody, readRawBody } from '../body.js';
-import { deleteParamsOf, includeObjectOf, listParamsOf } from './params.js';
+import { includeObjectOf, listParamsOf } from './params.js';
+import { deleteParamsOf } from './delete-options.js';
 
 async function deleteOptionsBody(ctx: HandlerContext): Promise<unknown> {
   const raw = await readRawBody(ctx.req);

@@ -1,19 +1,24 @@
 // Query parameter parsing shared by the verbs, with upstream's validation messages.
 import { errors } from '../../api/errors.js';
-import { isObject } from '../../api/types.js';
-import type { DeleteParams } from '../../registry/store.js';
 import type { ListParams } from '../../registry/predicate.js';
 import { parseIncludeObject, type IncludeObject } from '../table.js';
 
-export function dryRunOf(q: URLSearchParams): boolean {
-  const values = q.getAll('dryRun');
-  for (const v of values) {
-    if (v !== 'All') throw errors.badRequest(`Invalid dryRun value: ${JSON.stringify(values)}`);
+export type OptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' | 'DeleteOptions';
+
+/** upstream's ValidateDryRun: every value must be "All" (422 Invalid on the options kind). */
+export function dryRunValuesOf(values: string[], kind: OptionsKind): boolean {
+  if (values.some(v => v !== 'All')) {
+    const shown = `[]string{${values.map(v => JSON.stringify(v)).join(', ')}}`;
+    throw errors.invalid('meta.k8s.io', kind, '', [{ reason: 'FieldValueNotSupported', field: 'dryRun', message: `Unsupported value: ${shown}: supported values: "All"` }]);
   }
   return values.length > 0;
 }
 
-function intParam(q: URLSearchParams, name: string): number | undefined {
+export function dryRunOf(q: URLSearchParams, kind: OptionsKind = 'UpdateOptions'): boolean {
+  return dryRunValuesOf(q.getAll('dryRun'), kind);
+}
+
+export function intParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
   if (!/^-?\d+$/.test(v)) throw errors.badRequest(`invalid value for ${name}: ${JSON.stringify(v)}`);
@@ -96,32 +101,4 @@ export function fieldValidationOf(q: URLSearchParams): 'Ignore' | 'Warn' | 'Stri
   if (v === null || v === '') return 'Warn';
   if (v === 'Ignore' || v === 'Warn' || v === 'Strict') return v;
   throw errors.badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got ${JSON.stringify(v)}`);
-}
-
-/** DeleteOptions from the query string and an optional body, as upstream merges them. */
-export function deleteParamsOf(q: URLSearchParams, body: unknown): DeleteParams {
-  const b = isObject(body) ? body : {};
-  const p: DeleteParams = { dryRun: dryRunOf(q) || (Array.isArray(b['dryRun']) && b['dryRun'].includes('All')) };
-  const grace = intParam(q, 'gracePeriodSeconds') ?? (typeof b['gracePeriodSeconds'] === 'number' ? b['gracePeriodSeconds'] : undefined);
-  if (grace !== undefined) p.gracePeriodSeconds = grace;
-  const policy = q.get('propagationPolicy') ?? (typeof b['propagationPolicy'] === 'string' ? b['propagationPolicy'] : null);
-  const orphan = q.get('orphanDependents') ?? (typeof b['orphanDependents'] === 'boolean' ? String(b['orphanDependents']) : null);
-  if (policy !== null && policy !== '') {
-    if (policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
-      throw errors.invalid('meta.k8s.io', 'DeleteOptions', '', [{ reason: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"` }]);
-    }
-    if (orphan !== null) {
-      throw errors.invalid('meta.k8s.io', 'DeleteOptions', '', [{ reason: 'FieldValueInvalid', field: 'propagationPolicy', message: 'Invalid value: "' + policy + '": orphanDependents and deletionPropagation cannot be both set' }]);
-    }
-    p.propagationPolicy = policy;
-  } else if (orphan === 'true') {
-    p.propagationPolicy = 'Orphan';
-  }
-  const pre = b['preconditions'];
-  if (isObject(pre)) {
-    p.preconditions = {};
-    if (typeof pre['uid'] === 'string') p.preconditions.uid = pre['uid'];
-    if (typeof pre['resourceVersion'] === 'string') p.preconditions.resourceVersion = pre['resourceVersion'];
-  }
-  return p;
 }

@@ -17,7 +17,7 @@ import { applyConfiguration, forceOf, managerOf, recordWrite, validatePatchOptio
 
 export async function patchHandler(ctx: HandlerContext): Promise<void> {
   const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadata']);
-  const dryRun = dryRunOf(ctx.query);
+  const dryRun = dryRunOf(ctx.query, 'PatchOptions');
   const type = requestBodyType(ctx.req, true);
   // Custom resources have no patch strategies: upstream offers them the other three types only.
   if (ctx.info.custom && type === 'strategic-merge-patch') throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);

@@ -59,7 +59,7 @@ function evictionHandler(stores: Stores) {
     const eviction = await readKindBody(ctx.req, 'policy', 'v1', 'Eviction');
     const meta = (isObject(eviction['metadata']) ? eviction['metadata'] : {}) as Fields;
     if (meta['name'] !== undefined && meta['name'] !== ctx.ri.name) throw errors.badRequest('name in URL does not match name in Eviction object');
-    const dryRun = dryRunOf(ctx.query);
+    const dryRun = dryRunOf(ctx.query, 'CreateOptions');
     const pod = await ctx.store.get(ctx.ri.namespace, ctx.ri.name);
     const phase = ((pod['status'] ?? {}) as Fields)['phase'];
     // Finished or already-terminating pods do not count against any budget.

@@ -2,6 +2,7 @@
 // (k8s.io/apimachinery strategicpatch mergeMap, server side: parallel lists merged, unmatched
 // nulls dropped). It works in place on copies the caller owns, as upstream does.
 import { isObject } from '../../api/types.js';
+import { setOwn } from '../../api/own-props.js';
 import { NO_PATCH_META, OPAQUE, type PatchMeta, type PatchSchema } from '../../api/patch-meta.js';
 import { badArgType, badPatchType, goFormat, noMergeKey, sentinel, SmpError } from './smp-errors.js';
 import {
@@ -19,11 +20,6 @@ const RETAIN_KEYS_DIRECTIVE = '$retainKeys';
 const DELETE_FROM_PRIMITIVE_LIST = '$deleteFromPrimitiveList';
 const SET_ELEMENT_ORDER = '$setElementOrder';
 
-/** Sets a key even when it is `__proto__`. */
-function put(m: JsonMap, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(m, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else m[k] = v;
-}
 
 /** What upstream's lookup returns for a field: the schema below it and its patch metadata. */
 interface Lookup {
@@ -144,7 +140,7 @@ function removeDirectives(v: unknown): { value: unknown; keep: boolean } {
     if (Object.hasOwn(v, DIRECTIVE)) return { value: null, keep: false };
     for (const [k, e] of Object.entries(v)) {
       const r = removeDirectives(e);
-      if (r.keep) put(v, k, r.value);
+      if (r.keep) setOwn(v, k, r.value);
       else delete v[k];
     }
   }
@@ -153,7 +149,7 @@ function removeDirectives(v: unknown): { value: unknown; keep: boolean } {
 
 function setWithoutDirectives(m: JsonMap, k: string, v: unknown): void {
   const r = removeDirectives(v);
-  if (r.keep) put(m, k, r.value);
+  if (r.keep) setOwn(m, k, r.value);
   else delete m[k];
 }
 
@@ -246,7 +242,7 @@ function mergeOrderedLists(original: JsonMap, patch: JsonMap, schema: PatchSchem
 
     const { inList, rest } = meta.mergeKey ? partitionMaps(merged, order, meta.mergeKey) : partitionScalars(merged, order);
     const kind = elementKind(originalList, patchList);
-    put(original, field, normalizeElementOrder(inList, rest, order, liveOrder, meta.mergeKey, kind));
+    setOwn(original, field, normalizeElementOrder(inList, rest, order, liveOrder, meta.mergeKey, kind));
     delete patch[field];
   }
 }
@@ -307,11 +303,11 @@ export function mergeMap(original: JsonMap, patch: JsonMap, schema: PatchSchema)
     if (isObject(ov) && isObject(pv)) {
       const { schema: sub, meta } = lookupForMap(schema, k);
       const strategy = mainStrategy(meta.strategies);
-      put(original, k, strategy === REPLACE ? pv : mergeMap(ov, pv, sub));
+      setOwn(original, k, strategy === REPLACE ? pv : mergeMap(ov, pv, sub));
     } else if (Array.isArray(ov) && Array.isArray(pv)) {
       const { schema: items, meta } = lookupForList(schema, k);
       const strategy = mainStrategy(meta.strategies);
-      put(original, k, mergeListField(ov, pv, items, strategy, meta.mergeKey, deleteList));
+      setOwn(original, k, mergeListField(ov, pv, items, strategy, meta.mergeKey, deleteList));
     } else {
       setWithoutDirectives(original, k, pv);
     }

@@ -50,6 +50,25 @@ export interface EtcdContext {
   call<T>(operation: string, key: string, fn: (options: { deadline: Date }) => Promise<T>): Promise<T>;
 }
 
+/** clientv3's default MaxCallSendMsgSize. */
+export const maxCallSendBytes = 2 * 1024 * 1024;
+/** Room in a txn request for the compare, the put's lease and the protobuf framing around key and value. */
+const txnOverheadBytes = 1024;
+
+/** etcd's answer to a request over its --max-request-bytes, and grpc's to one over the send limit. */
+const TOO_LARGE = /etcdserver: request is too large|larger than max/;
+
+/**
+ * Refuses a value the client could not send. Checked before the call because the etcd3 library
+ * treats grpc's ResourceExhausted as a broken connection and closes every stream, watches included.
+ */
+export function checkSendable(key: string, stored: Buffer): void {
+  const size = stored.length + 2 * Buffer.byteLength(key) + txnOverheadBytes;
+  if (size > maxCallSendBytes) {
+    throw new StorageError('RequestTooLarge', key, 'etcdserver: request is too large');
+  }
+}
+
 export function createClient(opts: Etcd3StorageOptions): Etcd3 {
   const options: IOptions = {
     hosts: opts.endpoints,
@@ -59,6 +78,8 @@ export function createClient(opts: Etcd3StorageOptions): Etcd3 {
       // Upstream's etcd client keepalive: notice a dead etcd on idle watch streams.
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
+      // Upstream's etcd client limits: sends up to 2 MiB, receives anything (math.MaxInt32).
+      'grpc.max_send_message_length': maxCallSendBytes,
       'grpc.max_receive_message_length': -1,
     },
   };
@@ -110,7 +131,9 @@ export function createContext(client: Etcd3, opts: Etcd3StorageOptions): EtcdCon
     toStored: (key, json) => {
       const plain = Buffer.from(json, 'utf8');
       const t = transformerFor?.(key);
-      return t ? t.toStorage(plain, key) : plain;
+      const stored = t ? t.toStorage(plain, key) : plain;
+      checkSendable(key, stored);
+      return stored;
     },
     fromStored: (key, stored) => {
       const t = transformerFor?.(key);
@@ -124,6 +147,7 @@ export function createContext(client: Etcd3, opts: Etcd3StorageOptions): EtcdCon
         ok = true;
         return result;
       } catch (e) {
+        if (e instanceof Error && TOO_LARGE.test(e.message)) throw new StorageError('RequestTooLarge', key, 'etcdserver: request is too large');
         if (isUnavailableError(e)) throw new StorageError('Unavailable', key, (e as Error).message);
         throw e;
       } finally {
