@@ -2,6 +2,7 @@
 // names and conditions (naming, establishing, API approval), publishing each served CRD into the
 // catalog (and its key prefix into the watch cache), and the customresourcecleanup finalizer that
 // deletes every instance of a deleted CRD before the CRD goes.
+import { KeyQueue } from '../controllers/key-queue.js';
 import type { Catalog } from '../api/catalog.js';
 import { isApiError } from '../api/errors.js';
 import type { ResourceInfo } from '../api/resource-info.js';
@@ -39,8 +40,11 @@ const asCRD = (o: KubeObject) => o as unknown as CustomResourceDefinition;
 
 export class CRDController {
   private readonly informer: Informer;
-  private readonly queue = new Set<string>();
-  private running = false;
+  private readonly queue = new KeyQueue(
+    name => this.sync(name),
+    (name, e) => log.v(2).info('CRD sync failed; retrying', { crd: name, err: e instanceof Error ? e.message : String(e) }),
+    1000,
+  );
   private stopped = false;
   private readonly cleaning = new Set<string>();
   /** The prefix each published CRD caches, to drop it when the CRD goes. */
@@ -61,31 +65,12 @@ export class CRDController {
 
   stop(): void {
     this.stopped = true;
+    this.queue.stop();
     this.informer.stop();
   }
 
   private enqueue(name: string): void {
-    if (!name || this.stopped) return;
     this.queue.add(name);
-    if (!this.running) void this.drain();
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.queue.size > 0 && !this.stopped) {
-        const name = this.queue.values().next().value as string;
-        this.queue.delete(name);
-        try {
-          await this.sync(name);
-        } catch (e) {
-          log.v(2).info('CRD sync failed; retrying', { crd: name, err: e instanceof Error ? e.message : String(e) });
-          setTimeout(() => this.enqueue(name), 1000).unref();
-        }
-      }
-    } finally {
-      this.running = false;
-    }
   }
 
   private crd(name: string): CustomResourceDefinition | undefined {

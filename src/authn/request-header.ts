@@ -16,15 +16,20 @@ export interface RequestHeaderConfig {
   uidHeaders: string[];
 }
 
-function values(headers: IncomingHttpHeaders, name: string): string[] {
+/** Each line of a repeated header separately (Node joins them with ", " in req.headers; Go keeps them apart). */
+type DistinctHeaders = NodeJS.Dict<string[]>;
+
+function values(headers: IncomingHttpHeaders, name: string, distinct?: DistinctHeaders): string[] {
+  const lines = distinct?.[name.toLowerCase()];
+  if (lines) return lines;
   const v = headers[name.toLowerCase()];
   if (v === undefined) return [];
   return Array.isArray(v) ? v : [v];
 }
 
-function firstNonEmpty(headers: IncomingHttpHeaders, names: string[]): string {
+function firstNonEmpty(headers: IncomingHttpHeaders, names: string[], distinct?: DistinctHeaders): string {
   for (const n of names) {
-    const v = values(headers, n).find(x => x !== '');
+    const v = values(headers, n, distinct).find(x => x !== '');
     if (v) return v;
   }
   return '';
@@ -38,13 +43,13 @@ function unescapeKey(s: string): string {
   }
 }
 
-function extrasOf(headers: IncomingHttpHeaders, prefixes: string[]): Record<string, string[]> {
+function extrasOf(headers: IncomingHttpHeaders, prefixes: string[], distinct?: DistinctHeaders): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const p of prefixes.map(x => x.toLowerCase())) {
     for (const name of Object.keys(headers)) {
       if (!name.startsWith(p) || name.length === p.length) continue;
       const key = unescapeKey(name.slice(p.length)).toLowerCase();
-      (out[key] ??= []).push(...values(headers, name));
+      (out[key] ??= []).push(...values(headers, name, distinct));
     }
   }
   return out;
@@ -57,7 +62,7 @@ function clearIdentityHeaders(headers: IncomingHttpHeaders, cfg: RequestHeaderCo
   for (const name of Object.keys(headers)) if (prefixes.some(p => name.startsWith(p))) delete headers[name];
 }
 
-export function authenticateRequestHeader(socket: TLSSocket, headers: IncomingHttpHeaders, cfg: RequestHeaderConfig): AuthnResult {
+export function authenticateRequestHeader(socket: TLSSocket, headers: IncomingHttpHeaders, cfg: RequestHeaderConfig, distinct?: DistinctHeaders): AuthnResult {
   const check = verifyPeerCertificate(socket, cfg.ca.roots);
   if (check.kind === 'none') return none;
   if (check.kind === 'invalid') return invalid(`verifying certificate failed: ${check.reason}`);
@@ -65,11 +70,11 @@ export function authenticateRequestHeader(socket: TLSSocket, headers: IncomingHt
     const cn = subjectValues(check.cert, 'CN')[0] ?? '';
     if (!cfg.allowedNames.includes(cn)) return invalid(`x509: subject with cn=${cn} is not in the allowed list`);
   }
-  const name = firstNonEmpty(headers, cfg.usernameHeaders);
+  const name = firstNonEmpty(headers, cfg.usernameHeaders, distinct);
   if (!name) return none;
-  const groups = cfg.groupHeaders.flatMap(h => values(headers, h));
-  const uid = firstNonEmpty(headers, cfg.uidHeaders);
-  const extra = extrasOf(headers, cfg.extraHeaderPrefixes);
+  const groups = cfg.groupHeaders.flatMap(h => values(headers, h, distinct));
+  const uid = firstNonEmpty(headers, cfg.uidHeaders, distinct);
+  const extra = extrasOf(headers, cfg.extraHeaderPrefixes, distinct);
   clearIdentityHeaders(headers, cfg);
   return { kind: 'user', user: { name, groups, ...(uid ? { uid } : {}), ...(Object.keys(extra).length > 0 ? { extra } : {}) } };
 }

@@ -123,6 +123,11 @@ function toServerConfig(o: Options): ServerConfig {
   set('etcdCafile', optional(o.etcdCafile));
   set('etcdCertfile', optional(o.etcdCertfile));
   set('etcdKeyfile', optional(o.etcdKeyfile));
+  cfg.aggregator = {
+    endpointRouting: o.raw.bool('enable-aggregator-routing'),
+    ...(optional(o.raw.string('proxy-client-cert-file')) ? { proxyClientCertFile: o.raw.string('proxy-client-cert-file') } : {}),
+    ...(optional(o.raw.string('proxy-client-key-file')) ? { proxyClientKeyFile: o.raw.string('proxy-client-key-file') } : {}),
+  };
   return cfg;
 }
 

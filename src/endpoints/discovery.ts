@@ -16,6 +16,21 @@ export interface DiscoveryOptions {
    * --secure-port). Unset, /api names the address the request arrived on.
    */
   serverAddress?: string;
+  /** The aggregation layer's view: APIService group/version order and the groups other servers serve. */
+  aggregation?: DiscoveryAggregation;
+}
+
+/** What the aggregator adds to discovery. */
+export interface DiscoveryAggregation {
+  /** Goes up whenever an APIService or a fetched backend document changes. */
+  revision(): number;
+  /** The API groups (not the core group) in /apis order, the catalog's `local` ones merged with the aggregated ones. */
+  groups(local: APIGroupInfo[]): APIGroupInfo[];
+  /**
+   * A group version another server serves: its APIVersionDiscovery entry as fetched (freshness
+   * Stale when the last fetch failed), null when none has been fetched yet; undefined when it is served here.
+   */
+  remoteVersion(group: string, version: string): object | null | undefined;
 }
 
 type AggregatedVersion = 'v2' | 'v2beta1';
@@ -97,15 +112,19 @@ function resourceDiscovery(r: ResourceInfo): object {
   };
 }
 
-function groupDiscovery(catalog: Catalog, g: APIGroupInfo): object {
-  return {
-    metadata: g.name ? { name: g.name, creationTimestamp: null } : { creationTimestamp: null },
-    versions: g.versions.map(v => ({
+function groupDiscovery(catalog: Catalog, g: APIGroupInfo, aggregation: DiscoveryAggregation | undefined): object | undefined {
+  const versions: object[] = [];
+  for (const v of g.versions) {
+    const remote = aggregation?.remoteVersion(g.name, v);
+    if (remote === null) continue;
+    versions.push(remote ?? {
       version: v,
       resources: catalog.resourcesFor(g.name, v).sort(byName(r => r.resource)).map(resourceDiscovery),
       freshness: 'Current',
-    })),
-  };
+    });
+  }
+  if (versions.length === 0) return undefined;
+  return { metadata: g.name ? { name: g.name, creationTimestamp: null } : { creationTimestamp: null }, versions };
 }
 
 /** One aggregated document, rendered for both media type versions, with upstream's ETag. */
@@ -208,10 +227,11 @@ interface DiscoveryDocuments {
   aggregatedGroups: AggregatedDocument;
 }
 
-function buildDocuments(catalog: Catalog): DiscoveryDocuments {
+function buildDocuments(catalog: Catalog, aggregation: DiscoveryAggregation | undefined): DiscoveryDocuments {
   const groups = catalog.groups();
   const core = groups.find(g => g.name === '');
-  const apiGroups = groups.filter(g => g.name !== '');
+  const localGroups = groups.filter(g => g.name !== '');
+  const apiGroups = aggregation ? aggregation.groups(localGroups) : localGroups;
   const coreLists = new Map<string, LegacyDocument>();
   for (const v of core?.versions ?? []) {
     coreLists.set(v, legacyDocument({ kind: 'APIResourceList', groupVersion: v, resources: apiResources(catalog.resourcesFor('', v)) }, 'v1'));
@@ -222,22 +242,25 @@ function buildDocuments(catalog: Catalog): DiscoveryDocuments {
   for (const g of apiGroups) {
     groupDocs.set(g.name, legacyDocument({ kind: 'APIGroup', apiVersion: 'v1', ...groupVersionRefs(g) }, 'v1'));
     for (const v of g.versions) {
+      // A group version served elsewhere is proxied there, this document included.
+      if (aggregation?.remoteVersion(g.name, v) !== undefined) continue;
       const gv = gvString(g.name, v);
       groupLists.set(gv, legacyDocument({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources: apiResources(catalog.resourcesFor(g.name, v)) }, 'v1'));
     }
   }
   return {
     core, coreLists, groupList, groupDocs, groupLists,
-    aggregatedCore: new AggregatedDocument(core ? [groupDiscovery(catalog, core)] : []),
-    aggregatedGroups: new AggregatedDocument(apiGroups.map(g => groupDiscovery(catalog, g))),
+    aggregatedCore: new AggregatedDocument(core ? [groupDiscovery(catalog, core, undefined) ?? {}] : []),
+    aggregatedGroups: new AggregatedDocument(apiGroups.map(g => groupDiscovery(catalog, g, aggregation)).filter(g => g !== undefined)),
   };
 }
 
 export function discoveryRouter(catalog: Catalog, opts: DiscoveryOptions = {}): Router {
-  // Rebuilt on the first request after the catalog changed (a CRD came, changed or went).
-  let built: { revision: number; docs: DiscoveryDocuments } | undefined;
+  // Rebuilt on the first request after the catalog (a CRD came, changed or went) or the aggregation changed.
+  let built: { revision: string; docs: DiscoveryDocuments } | undefined;
   const docs = (): DiscoveryDocuments => {
-    if (built?.revision !== catalog.revision) built = { revision: catalog.revision, docs: buildDocuments(catalog) };
+    const revision = `${catalog.revision}/${opts.aggregation?.revision() ?? 0}`;
+    if (built?.revision !== revision) built = { revision, docs: buildDocuments(catalog, opts.aggregation) };
     return built.docs;
   };
 

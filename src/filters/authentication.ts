@@ -72,7 +72,7 @@ export function authenticationFilter(authn: Authentication) {
   const names: string[] = [];
   const requestHeader = authn.requestHeader;
   if (requestHeader) {
-    passport.use('requestheader', resultStrategy(req => authenticateRequestHeader(req.socket as TLSSocket, req.headers, requestHeader)));
+    passport.use('requestheader', resultStrategy(req => authenticateRequestHeader(req.socket as TLSSocket, req.headers, requestHeader, req.headersDistinct)));
     names.push('requestheader');
   }
   const clientCA = authn.clientCA;

@@ -19,7 +19,8 @@ function exponentialBuckets(start: number, factor: number, count: number): numbe
   return Array.from({ length: count }, (_, i) => start * factor ** i);
 }
 
-const registers = [registry];
+/** The server's registry, for metrics defined beside their subsystem (src/aggregator/metrics.ts). */
+export const registers = [registry];
 
 export const metrics = {
   requestTotal: new Counter({

@@ -1,10 +1,10 @@
 // Assembles the Express app: the filter chain in upstream's order, then the non-resource
 // routes, then the resource routes. Knows nothing about listeners or process lifecycle.
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { Catalog } from '../api/catalog.js';
 import { errors } from '../api/errors.js';
-import { discoveryRouter } from '../endpoints/discovery.js';
+import { type DiscoveryAggregation, discoveryRouter } from '../endpoints/discovery.js';
 import { openapiRouter, type OpenAPIExtra } from '../endpoints/openapi.js';
 import { resourceHandler } from '../endpoints/resources.js';
 import { writeError } from '../endpoints/status-writer.js';
@@ -55,6 +55,8 @@ export interface AppDeps {
   authorization: Authorization;
   /** Auditing (--audit-policy-file plus a backend); absent means off. */
   auditor?: Auditor;
+  /** The aggregation layer (src/aggregator): its proxy runs after authorization, its view merges into discovery. */
+  aggregator?: { proxy: RequestHandler; discovery: DiscoveryAggregation };
 }
 
 function panicRecovery(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
@@ -87,6 +89,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(deps.maxInFlight.filter);
   app.use(authorizationFilter(deps.authorization));
   app.use(warningsFilter);
+  if (deps.aggregator) app.use(deps.aggregator.proxy);
 
   app.use(healthRouter(deps.health));
   app.get('/version', versionHandler);
@@ -95,7 +98,7 @@ export function buildApp(deps: AppDeps): Express {
     res.end(await metricsText());
   });
   if (deps.authentication.discovery) app.use(issuerDiscoveryRouter(deps.authentication.discovery));
-  app.use(discoveryRouter(deps.catalog, deps.serverAddress ? { serverAddress: deps.serverAddress } : {}));
+  app.use(discoveryRouter(deps.catalog, { ...(deps.serverAddress ? { serverAddress: deps.serverAddress } : {}), ...(deps.aggregator ? { aggregation: deps.aggregator.discovery } : {}) }));
   app.use(openapiRouter(deps.openapi));
   app.use(resourceHandler({
     catalog: deps.catalog,

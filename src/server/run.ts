@@ -8,6 +8,7 @@ import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
 import { createAuditor, type AuditConfig } from '../audit/auditor.js';
 import { builtinCatalog, builtinResources, Catalog } from '../api/catalog.js';
 import { CRDController } from '../apiextensions/controller.js';
+import { Aggregator } from '../aggregator/index.js';
 import { CRDOpenAPISource } from '../apiextensions/openapi/source.js';
 import { isApiError } from '../api/errors.js';
 import { ensureSystemNamespaces, ensureSystemPriorityClasses } from '../controllers/bootstrap.js';
@@ -116,6 +117,8 @@ export interface ServerConfig {
   eventTtlSeconds?: number;
   /** --lease-reuse-duration-seconds (default 60). */
   leaseReuseDurationSeconds?: number;
+  /** --enable-aggregator-routing and --proxy-client-cert-file/--proxy-client-key-file. */
+  aggregator?: { endpointRouting?: boolean; proxyClientCertFile?: string; proxyClientKeyFile?: string };
 }
 
 export interface RunningServer {
@@ -248,6 +251,12 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     etcdPrefix: cfg.etcdPrefix, ...(cacher ? { watchCache: cacher } : {}), resolveService: webhookSources.resolveService,
     openapi: crdOpenAPI,
   });
+  const aggregator = new Aggregator({
+    catalog, apiservices: stores.builtin('apiregistration.k8s.io', 'apiservices'),
+    services: stores.builtin('', 'services'), endpoints: stores.builtin('', 'endpoints'),
+    localOpenAPI: crdOpenAPI, ...cfg.aggregator,
+  });
+  await aggregator.loadClientCert();
   namespaces = new Informer(stores.builtin('', 'namespaces'));
   void namespaces.start();
   webhookConfigs.mutating = new Informer(stores.builtin('admissionregistration.k8s.io', 'mutatingwebhookconfigurations'));
@@ -264,7 +273,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     isPrivileged: req => req.user?.groups.includes('system:masters') === true,
   });
   const app = buildApp({
-    catalog, stores, health, maxInFlight, openapi: crdOpenAPI,
+    catalog, stores, health, maxInFlight, openapi: aggregator.openapi, aggregator,
     authentication, getObject,
     requestTimeoutSeconds: cfg.requestTimeoutSeconds,
     minRequestTimeoutSeconds: cfg.minRequestTimeoutSeconds,
@@ -348,7 +357,11 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   // Custom resources answer 404 until their CRDs are loaded: /readyz waits for that, as upstream's crd-informer-synced.
   const crdsSynced = health.addPostStartHook('crd-informer-synced');
   health.addPostStartHook('start-apiextensions-controllers');
-  crds.start().then(() => { crdsSynced(); health.completePostStartHook('start-apiextensions-controllers'); }, e => log.error('CRD controllers failed to start', { err: String(e) }));
+  const crdsStarted = crds.start();
+  crdsStarted.then(() => { crdsSynced(); health.completePostStartHook('start-apiextensions-controllers'); }, e => log.error('CRD controllers failed to start', { err: String(e) }));
+  // Autoregistration waits for the stored CRDs, or its first pass would delete their APIServices.
+  const autoregistered = health.addPostStartHook('kube-apiserver-autoregistration');
+  crdsStarted.then(() => aggregator.start()).then(autoregistered, e => log.error('aggregator failed to start', { err: String(e) }));
   const namespaceFinalizer = new NamespaceFinalizer(catalog, stores, () => namespaces?.list() ?? []);
   namespaceFinalizer.start();
   const stopObjectCounter = startObjectCounter(catalog, storage, cfg.etcdPrefix);
@@ -364,6 +377,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       authz.stop();
       namespaceFinalizer.stop();
       crds.stop();
+      aggregator.stop();
       namespaces?.stop();
       webhookConfigs.mutating?.stop();
       webhookConfigs.validating?.stop();

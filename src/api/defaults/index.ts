@@ -1,6 +1,7 @@
 // Upstream's defaulting (SetDefaults_* of pkg/apis/*/v1 and the generated defaulters), applied
 // in place to a decoded object before admission and validation.
 import { defaultCustomResourceDefinition } from '../../apiextensions/defaults.js';
+import { defaultAPIService } from '../../aggregator/validation.js';
 import type { ResourceInfo } from '../resource-info.js';
 import type { KubeObject } from '../types.js';
 import {
@@ -52,6 +53,7 @@ const defaulters: Record<string, Defaulter> = {
   'validatingadmissionpolicies.admissionregistration.k8s.io': defaultValidatingAdmissionPolicy,
   'horizontalpodautoscalers.autoscaling': (o, info) => defaultHorizontalPodAutoscaler(o, info.version),
   'customresourcedefinitions.apiextensions.k8s.io': o => defaultCustomResourceDefinition(o as KubeObject),
+  'apiservices.apiregistration.k8s.io': o => defaultAPIService(o as KubeObject),
 };
 
 /** What the resource strategies do at create only (PrepareForCreate), before defaulting. */

@@ -3,6 +3,7 @@
 // becomes a 422 Invalid.
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionStatusUpdate, validateCustomResourceDefinitionUpdate } from '../../apiextensions/validation/crd.js';
 import { compileSchemaValidations } from '../../apiextensions/cel/crd-rules.js';
+import { validateAPIService, validateAPIServiceStatusUpdate, validateAPIServiceUpdate } from '../../aggregator/validation.js';
 import { errors } from '../errors.js';
 import type { ResourceInfo } from '../resource-info.js';
 import type { KubeObject, StatusCause } from '../types.js';
@@ -35,6 +36,7 @@ const validators: Record<string, Validator> = {
     create: o => validateCustomResourceDefinition(o as KubeObject, { celRules: compileSchemaValidations }),
     update: (o, old) => validateCustomResourceDefinitionUpdate(o as KubeObject, old as KubeObject, { celRules: compileSchemaValidations }),
   },
+  'apiservices.apiregistration.k8s.io': { create: o => validateAPIService(o as KubeObject), update: (o, old) => validateAPIServiceUpdate(o as KubeObject, old as KubeObject) },
   ...Object.fromEntries(Object.entries(coreValidators).map(([resource, v]) => [`${resource}.`, v])),
   ...groupValidators,
 };
@@ -61,6 +63,7 @@ export function validateUpdate(info: ResourceInfo, obj: KubeObject, old: KubeObj
 export function validateStatusUpdate(info: ResourceInfo, obj: KubeObject, old: KubeObject): StatusCause[] {
   if (info.custom) return info.custom.validateStatusUpdate(obj, old);
   if (info.group === 'apiextensions.k8s.io' && info.resource === 'customresourcedefinitions') return validateCustomResourceDefinitionStatusUpdate(obj, old);
+  if (info.group === 'apiregistration.k8s.io' && info.resource === 'apiservices') return validateAPIServiceStatusUpdate(obj, old);
   return validateUpdate(info, obj, old);
 }
 
