@@ -44,6 +44,8 @@ import { limitRanger } from '../admission/limit-ranger.js';
 import { certificateApproval, certificateSigning, certificateSubjectRestriction } from '../admission/certificates.js';
 import { Informer } from '../registry/informer.js';
 import type { Store } from '../registry/store.js';
+import { KubeletClient, type KubeletClientConfig } from '../kubelet/client.js';
+import { serveUpgrades } from './upgrade.js';
 
 export interface ServerConfig {
   bindAddress: string;
@@ -103,6 +105,8 @@ export interface ServerConfig {
   eventTtlSeconds?: number;
   /** --lease-reuse-duration-seconds (default 60). */
   leaseReuseDurationSeconds?: number;
+  /** --kubelet-* flags: how exec, attach, port-forward, logs and node proxies reach kubelets. */
+  kubelet?: KubeletClientConfig;
 }
 
 export interface RunningServer {
@@ -146,6 +150,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     getObject,
     ...(cfg.advertiseAddress ? { externalAddress: `${cfg.advertiseAddress.includes(':') ? `[${cfg.advertiseAddress}]` : cfg.advertiseAddress}:${cfg.securePort}` } : {}),
   });
+  const kubelet = await KubeletClient.load(cfg.kubelet ?? {});
   const encryption = cfg.encryptionProviderConfig ? await encryptionAtRest(cfg.encryptionProviderConfig, cfg.etcdPrefix, cfg.encryptionProviderConfigAutomaticReload ?? false) : undefined;
   const etcd = new Etcd3Storage({
     endpoints: cfg.etcdServers,
@@ -240,6 +245,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     hstsDirectives: cfg.hstsDirectives,
     nodeRestriction: enabled('NodeRestriction'),
     authorization: authz.authorization,
+    kubelet,
     ...(auditor ? { auditor } : {}),
     ...(cfg.advertiseAddress && cfg.securePort > 0 ? { serverAddress: `${cfg.advertiseAddress.includes(':') ? `[${cfg.advertiseAddress}]` : cfg.advertiseAddress}:${cfg.securePort}` } : {}),
   });
@@ -262,6 +268,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     ...(cfg.tlsCiphers ? { ciphers: cfg.tlsCiphers } : {}),
   });
   const server: Server = createServer(tls.serverOptions(), app);
+  serveUpgrades(server, app);
   tls.attach(server);
   const tlsFiles = [certFile, keyFile, ...(cfg.tlsSniCertKeys ?? []).flatMap(p => [p.certFile, p.keyFile]), ...authentication.listenerClientCAs.map(c => c.file)];
   const rh = authentication.requestHeader;
