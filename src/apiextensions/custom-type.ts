@@ -15,7 +15,7 @@ import { validateCustomResourceRules } from './cel/validate.js';
 import type { Converter } from './conversion.js';
 import { finalizerWarnings } from './finalizer-warnings.js';
 import { scaleCauses } from './scale.js';
-import { decodeCustomResource, defaultCustomResource, hasBlockingError, pruneDefaults, validateCustomResource } from './schema/index.js';
+import { decodeCustomResource, decodeStoredCustomResource, defaultCustomResource, hasBlockingError, pruneDefaults, validateCustomResource } from './schema/index.js';
 import { customResourceFieldSet, validateCustomResourceFieldSelector } from './selectable-fields.js';
 import { customResourceTablePrinter } from './table.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion, JSONSchemaProps } from './types.js';
@@ -77,7 +77,7 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
 
   /** Stored or converted objects: coerced and pruned of fields the schema lost, then defaulted (upstream's storage decoder). */
   const settle = (o: KubeObject): KubeObject => {
-    decodeCustomResource(o, schema, { preserveUnknownFields, dropInvalidMetadata: true });
+    decodeStoredCustomResource(o, schema, preserveUnknownFields);
     if (o.metadata.generation === undefined) o.metadata.generation = 1;
     defaultCustomResource(o, schema);
     return o;

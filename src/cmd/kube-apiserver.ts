@@ -101,6 +101,12 @@ function toServerConfig(o: Options): ServerConfig {
     kubernetesServiceNodePort: o.raw.number('kubernetes-service-node-port'),
     eventTtlSeconds: Math.floor(o.raw.durationMs('event-ttl') / 1000),
     leaseReuseDurationSeconds: o.raw.number('lease-reuse-duration-seconds'),
+    kubelet: {
+      preferredAddressTypes: [...o.raw.strings('kubelet-preferred-address-types')], port: o.raw.number('kubelet-port'), timeoutMs: o.raw.durationMs('kubelet-timeout'),
+      ...(optional(o.raw.string('kubelet-client-certificate')) ? { certFile: o.raw.string('kubelet-client-certificate') } : {}),
+      ...(optional(o.raw.string('kubelet-client-key')) ? { keyFile: o.raw.string('kubelet-client-key') } : {}),
+      ...(optional(o.raw.string('kubelet-certificate-authority')) ? { caFile: o.raw.string('kubelet-certificate-authority') } : {}),
+    },
   };
   const set = <K extends keyof ServerConfig>(k: K, v: ServerConfig[K] | undefined) => { if (v !== undefined) cfg[k] = v; };
   set('advertiseAddress', optional(o.advertiseAddress));

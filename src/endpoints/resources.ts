@@ -19,6 +19,9 @@ import { addWarning } from '../api/warnings.js';
 
 type Handler = (ctx: HandlerContext) => Promise<void>;
 
+/** Connect subresources answer the verbs upstream registers for them (GET and POST become get and create). */
+const connectVerbs: Record<string, string[]> = { log: ['get'], exec: ['get', 'create'], attach: ['get', 'create'], portforward: ['get', 'create'] };
+
 const handlers: Record<string, Handler> = {
   get: getHandler,
   list: listHandler,
@@ -51,7 +54,7 @@ export function resourceHandler(deps: ResourceRouterDeps) {
       if (ri.subresource) {
         const sub = info.subresources.find(s => s.name === ri.subresource);
         if (!sub || ri.parts.length > 0) throw errors.notFoundPath();
-        const served = ['status', 'scale', 'approval', 'ephemeralcontainers'].includes(sub.name) ? ['get', 'update', 'patch'] : sub.name === 'finalize' ? ['update'] : virtual ? ['create'] : [];
+        const served = ['status', 'scale', 'approval', 'ephemeralcontainers'].includes(sub.name) ? ['get', 'update', 'patch'] : sub.name === 'finalize' ? ['update'] : virtual ? connectVerbs[sub.name] ?? ['create'] : [];
         if (!sub.verbs.includes(verb) || !served.includes(verb)) {
           throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
         }

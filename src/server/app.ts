@@ -32,6 +32,8 @@ import { healthRouter, type HealthChecks } from './healthz.js';
 import type { Stores } from './stores.js';
 import { versionHandler } from './version.js';
 import { podSubresourceHandlers } from '../endpoints/handlers/pod-binding.js';
+import type { KubeletClient } from '../kubelet/client.js';
+import { kubeletHandlers } from '../endpoints/handlers/kubelet-handlers.js';
 
 export interface AppDeps {
   catalog: Catalog;
@@ -57,6 +59,8 @@ export interface AppDeps {
   auditor?: Auditor;
   /** The aggregation layer (src/aggregator): its proxy runs after authorization, its view merges into discovery. */
   aggregator?: { proxy: RequestHandler; discovery: DiscoveryAggregation };
+  /** How pods/log, exec, attach and portforward reach kubelets; those subresources are not served without it. */
+  kubelet?: KubeletClient;
 }
 
 function panicRecovery(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
@@ -104,7 +108,7 @@ export function buildApp(deps: AppDeps): Express {
     catalog: deps.catalog,
     storeFor: info => deps.stores.storeFor(info),
     minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds,
-    virtual: { ...accessReviewHandlers(deps.authorization), ...authenticationResources(deps.authentication, deps.getObject, deps.nodeRestriction ?? false), ...podSubresourceHandlers(deps.stores) },
+    virtual: { ...accessReviewHandlers(deps.authorization), ...authenticationResources(deps.authentication, deps.getObject, deps.nodeRestriction ?? false), ...podSubresourceHandlers(deps.stores), ...(deps.kubelet ? kubeletHandlers(deps.stores, deps.kubelet) : {}) },
   }));
   app.use((_req: Request, res: Response) => writeError(res, errors.notFoundPath()));
   if (deps.auditor) app.use(auditPanic);

@@ -54,6 +54,8 @@ import { resourceQuota } from '../admission/resource-quota/plugin.js';
 import { quotaAccessor } from '../admission/resource-quota/quota-access.js';
 import { limitedResourcesFrom, storeQuotaSources } from '../admission/resource-quota/store-sources.js';
 import type { Store } from '../registry/store.js';
+import { KubeletClient, type KubeletClientConfig } from '../kubelet/client.js';
+import { serveUpgrades } from './upgrade.js';
 
 export interface ServerConfig {
   bindAddress: string;
@@ -119,6 +121,8 @@ export interface ServerConfig {
   leaseReuseDurationSeconds?: number;
   /** --enable-aggregator-routing and --proxy-client-cert-file/--proxy-client-key-file. */
   aggregator?: { endpointRouting?: boolean; proxyClientCertFile?: string; proxyClientKeyFile?: string };
+  /** --kubelet-* flags: how exec, attach, port-forward, logs and node proxies reach kubelets. */
+  kubelet?: KubeletClientConfig;
 }
 
 export interface RunningServer {
@@ -166,6 +170,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     getObject,
     ...(cfg.advertiseAddress ? { externalAddress: `${cfg.advertiseAddress.includes(':') ? `[${cfg.advertiseAddress}]` : cfg.advertiseAddress}:${cfg.securePort}` } : {}),
   });
+  const kubelet = await KubeletClient.load(cfg.kubelet ?? {});
   const encryption = cfg.encryptionProviderConfig ? await encryptionAtRest(cfg.encryptionProviderConfig, cfg.etcdPrefix, cfg.encryptionProviderConfigAutomaticReload ?? false) : undefined;
   const etcd = new Etcd3Storage({
     endpoints: cfg.etcdServers,
@@ -280,6 +285,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     hstsDirectives: cfg.hstsDirectives,
     nodeRestriction: enabled('NodeRestriction'),
     authorization: authz.authorization,
+    kubelet,
     ...(auditor ? { auditor } : {}),
     ...(cfg.advertiseAddress && cfg.securePort > 0 ? { serverAddress: `${cfg.advertiseAddress.includes(':') ? `[${cfg.advertiseAddress}]` : cfg.advertiseAddress}:${cfg.securePort}` } : {}),
   });
@@ -303,6 +309,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   });
   // Upstream's MaxHeaderBytes (1 MiB): long selectors and large bearer tokens fit; the body limit stays 3 MiB.
   const server: Server = createServer({ ...tls.serverOptions(), maxHeaderSize: 1 << 20 }, app);
+  serveUpgrades(server, app);
   tls.attach(server);
   const tlsFiles = [certFile, keyFile, ...(cfg.tlsSniCertKeys ?? []).flatMap(p => [p.certFile, p.keyFile]), ...authentication.listenerClientCAs.map(c => c.file)];
   const rh = authentication.requestHeader;

@@ -60,3 +60,17 @@ export function decodeCustomResource(obj: Record<string, unknown>, schema: JSONS
   return { unknownFields };
 }
 
+
+/**
+ * The storage side of the decoder, in place: unknown fields pruned (the schema may have changed
+ * since the write), non-nullable nulls dropped and embedded metadata coerced. The root metadata
+ * round trip is skipped: storage only holds metadata an API server encoded, which it leaves as is,
+ * and skipping it is most of the cost of reading a custom resource.
+ */
+export function decodeStoredCustomResource(obj: Record<string, unknown>, schema: JSONSchemaProps | undefined, preserveUnknownFields: boolean): void {
+  if (!preserveUnknownFields) {
+    pruneCustomResource(obj, schema, { isResourceRoot: true });
+    pruneNonNullableNulls(obj, schema);
+  }
+  coerceEmbeddedResources(obj, schema, { dropInvalidFields: true });
+}
