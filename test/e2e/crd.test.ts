@@ -139,6 +139,34 @@ describe('CustomResourceDefinitions', () => {
     assert.match(explain, /size\s+<integer> -required-/);
   });
 
+  it('defaults from storage: a default added to the schema shows on objects stored before', async () => {
+    const crd = widgetCRD() as { spec: { versions: { schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } } }[] } };
+    crd.spec.versions[0]!.schema.openAPIV3Schema.properties.spec.properties['shape'] = { type: 'string', default: 'round' };
+    await s.kubectlOk(['apply', '-f', '-'], stringify(crd));
+    await waitFor(async () => {
+      const w = await s.http('GET', '/apis/example.com/v1/namespaces/default/widgets/w1');
+      return w.status === 200 && w.json<{ spec: { shape?: string } }>().spec.shape === 'round';
+    }, 'the new default on a stored object');
+  });
+
+  it('aggregated discovery lists the CRD group with full response kinds, and its ETag follows CRD changes', async () => {
+    const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+    const r = await s.http('GET', '/apis', { headers: { Accept: accept } });
+    assert.equal(r.status, 200);
+    type Doc = { items: { metadata: { name: string }; versions: { version: string; resources: { resource: string; responseKind: unknown; verbs: string[]; subresources?: { subresource: string; responseKind: unknown }[] }[] }[] }[] };
+    const group = r.json<Doc>().items.find(g => g.metadata.name === 'example.com');
+    const widgets = group?.versions[0]?.resources.find(x => x.resource === 'widgets');
+    assert.deepEqual(widgets?.responseKind, { group: 'example.com', version: 'v1', kind: 'Widget' });
+    assert.deepEqual(widgets?.verbs, ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch']);
+    assert.deepEqual(widgets?.subresources?.map(x => [x.subresource, x.responseKind]), [['scale', { group: 'autoscaling', version: 'v1', kind: 'Scale' }], ['status', { group: 'example.com', version: 'v1', kind: 'Widget' }]]);
+    const etag = String(r.headers['etag']);
+    await s.kubectlOk(['apply', '-f', '-'], stringify(widgetCRD({ plural: 'gears', kind: 'Gear' })));
+    await s.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/gears.example.com']);
+    const after = await s.http('GET', '/apis', { headers: { Accept: accept } });
+    assert.notEqual(String(after.headers['etag']), etag);
+    await s.kubectlOk(['delete', 'crd', 'gears.example.com']);
+  });
+
   it('deleting the CRD deletes its instances, then the CRD; a recreated CRD serves again', async () => {
     await s.kubectlOk(['delete', 'crd', 'widgets.example.com', '--timeout=30s']);
     await waitFor(async () => (await s.http('GET', '/apis/example.com/v1/namespaces/default/widgets')).status === 404, 'widgets no longer served');
