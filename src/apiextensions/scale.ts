@@ -53,14 +53,20 @@ export function scaleCauses(obj: KubeObject, scale: ScalePaths, which: 'spec' | 
   return out;
 }
 
-/** upstream's scaleFromCustomResource. */
-export function customScaleOf(obj: KubeObject, scale: ScalePaths): KubeObject {
+/** A Scale's metadata: the scaled object's identity, as upstream's scale views copy it. */
+export function scaleMetadata(obj: KubeObject): KubeObject['metadata'] {
   const m = obj.metadata;
   const meta: KubeObject['metadata'] = { name: m.name ?? '' };
   if (m.namespace) meta.namespace = m.namespace;
   if (m.uid) meta.uid = m.uid;
   if (m.resourceVersion) meta.resourceVersion = m.resourceVersion;
   meta.creationTimestamp = m.creationTimestamp ?? null;
+  return meta;
+}
+
+/** upstream's scaleFromCustomResource. */
+export function customScaleOf(obj: KubeObject, scale: ScalePaths): KubeObject {
+  const meta = scaleMetadata(obj);
   const spec = nestedInt(obj, scale.specReplicasPath).value;
   const status: Record<string, unknown> = { replicas: nestedInt(obj, scale.statusReplicasPath).value };
   if (scale.labelSelectorPath) {

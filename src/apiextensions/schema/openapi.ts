@@ -4,7 +4,7 @@
 import type { JSONSchemaProps } from '../types.js';
 import { formatCheck } from './formats.js';
 import { goNumber } from './go-format.js';
-import { goPattern } from './pattern.js';
+import { goPattern } from '../../api/go-regexp.js';
 
 export type OpenAPICode =
   | 'InvalidType' | 'Required' | 'TooLong' | 'TooShort' | 'Pattern' | 'Enum' | 'MultipleOf' | 'Max' | 'Min'

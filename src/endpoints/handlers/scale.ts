@@ -11,7 +11,7 @@ import { negotiate, requestBodyType } from '../negotiate.js';
 import { writeObject } from '../respond.js';
 import { parseBody, readRawBody } from '../body.js';
 import { dryRunOf } from './params.js';
-import { customScaleOf, setCustomReplicas } from '../../apiextensions/scale.js';
+import { customScaleOf, scaleMetadata, setCustomReplicas } from '../../apiextensions/scale.js';
 
 interface ScaleSpec { replicas?: number }
 
@@ -33,12 +33,7 @@ function viewOf(ctx: HandlerContext, obj: KubeObject): KubeObject {
 }
 
 export function scaleOf(obj: KubeObject): KubeObject {
-  const m = obj.metadata;
-  const meta: KubeObject['metadata'] = { name: m.name ?? '' };
-  if (m.namespace) meta.namespace = m.namespace;
-  if (m.uid) meta.uid = m.uid;
-  if (m.resourceVersion) meta.resourceVersion = m.resourceVersion;
-  meta.creationTimestamp = m.creationTimestamp ?? null;
+  const meta = scaleMetadata(obj);
   const spec = (obj['spec'] ?? {}) as ScaleSpec;
   const status = (obj['status'] ?? {}) as { replicas?: number };
   const out: KubeObject = { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: meta, spec: {}, status: { replicas: status.replicas ?? 0 } };

@@ -1,5 +1,6 @@
-// Schema patterns are Go RE2 expressions, matched unanchored (regexp.MatchString). This maps
-// the RE2 spellings JS lacks onto JS RegExp; compiled patterns are cached per source.
+// Go RE2 expressions on JavaScript's RegExp (schema patterns, CEL's matches/find/findAll): the
+// RE2 spellings JS lacks are mapped, RE2's leading inline flags become RegExp flags; compiled
+// patterns are cached per source and flags.
 const cache = new Map<string, RegExp | string>();
 
 const posixClasses: Record<string, string> = {
@@ -26,11 +27,14 @@ function translate(src: string): { source: string; flags: string } {
   return { source, flags };
 }
 
-/** The compiled pattern, or the compile error's text. */
-export function goPattern(pattern: string): RegExp | string {
-  const hit = cache.get(pattern);
+/** The compiled pattern, or the compile error's text; `extraFlags` adds RegExp flags (g for findAll). */
+export function goPattern(pattern: string, extraFlags = ''): RegExp | string {
+  const key = `${extraFlags}:${pattern}`;
+  const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  const { source, flags } = translate(pattern);
+  const translated = translate(pattern);
+  const source = translated.source;
+  const flags = translated.flags + extraFlags;
   let out: RegExp | string;
   try {
     out = new RegExp(source, `${flags}u`);
@@ -42,6 +46,7 @@ export function goPattern(pattern: string): RegExp | string {
       out = (e as Error).message;
     }
   }
-  cache.set(pattern, out);
+  if (cache.size > 1000) cache.clear();
+  cache.set(key, out);
   return out;
 }
