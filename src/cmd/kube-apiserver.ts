@@ -9,6 +9,7 @@ import { FlagError, parseFlags } from '../options/parse.js';
 import { tlsCipherSuites, tlsMinVersion } from '../options/tls-flags.js';
 import { startServer, type ServerConfig } from '../server/run.js';
 import type { EndpointReconcilerType } from '../server/core-services.js';
+import type { StorageBackendName } from '../server/storage-backend.js';
 import type { AuthenticationFlags } from '../authn/setup.js';
 import { versionInfo } from '../server/version.js';
 
@@ -84,6 +85,9 @@ function toServerConfig(o: Options): ServerConfig {
     etcdServers: o.etcdServers,
     etcdPrefix: o.etcdPrefix,
     etcdCompactionIntervalMs: o.etcdCompactionIntervalMs,
+    // validateOptions has refused any other value.
+    storageBackend: o.storageBackend as StorageBackendName,
+    storageSqlitePath: o.storageSqlitePath,
     watchCache: o.watchCache,
     requestTimeoutSeconds: Math.round(o.requestTimeoutMs / 1000),
     minRequestTimeoutSeconds: o.minRequestTimeoutSeconds,

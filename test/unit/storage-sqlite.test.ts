@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../../src/api/types.js';
 import { aescbc } from '../../src/storage/encryption/transformers.js';
+import { toApiError } from '../../src/endpoints/status-writer.js';
 import { SqliteStorage, type SqliteStorageOptions } from '../../src/storage/sqlite/index.js';
 import { configMap, nextEvents, rejectsWith, storageContract } from '../helpers/storage-contract.js';
 
@@ -269,6 +270,8 @@ describe('SqliteStorage on disk', () => {
     assert.deepEqual(await nextEvents(w, 1, 1000), []);
     assert.equal(await s.healthy(), false);
     const unavailable = await rejectsWith(s.get('/registry/configmaps/default/a'), 'Unavailable');
-    assert.equal(unavailable.message, 'sqlite storage: The database connection is not open');
+    assert.equal(unavailable.message, 'The database connection is not open');
+    assert.equal(unavailable.backend, 'sqlite');
+    assert.equal(toApiError(unavailable).message, 'the sqlite database is unavailable: The database connection is not open');
   });
 });
