@@ -12,7 +12,7 @@ const run = promisify(execFile);
 let s: TestServer;
 
 before(async () => {
-  s = await startTestServer();
+  s = await startTestServer([], { storage: 'etcd3' });
   await ok(['create', 'namespace', 'ssa']);
 });
 after(async () => {

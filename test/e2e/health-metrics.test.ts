@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;
 
-before(async () => { s = await startTestServer(); });
+before(async () => { s = await startTestServer([], { storage: 'etcd3' }); });
 after(async () => { await s?.stop(); });
 
 async function eventually(fn: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {

@@ -9,7 +9,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, re
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { writeDevPki } from '../../hack/dev-pki.js';
+import { writeDevPki } from '../../src/testing/dev-pki.js';
 import { startEtcd, type EtcdHandle } from '../helpers/etcd.js';
 import { waitFor200 } from '../helpers/probe.js';
 import { freePort } from '../helpers/server.js';

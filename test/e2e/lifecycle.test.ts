@@ -8,7 +8,7 @@ const cm = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap
 
 describe('lifecycle', () => {
   it('etcd killed and restarted during writes: 503/504 Status answers, no acknowledged write lost', async () => {
-    const s = await startTestServer();
+    const s = await startTestServer([], { storage: 'etcd3' });
     try {
       const acked: string[] = [];
       const failures: number[] = [];

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { writeDevPki } from '../../hack/dev-pki.js';
+import { writeDevPki } from '../../src/testing/dev-pki.js';
 import { FLAGS_BY_NAME } from '../../src/options/flag-table.js';
 import { startEtcd } from '../helpers/etcd.js';
 import { validateBuiltin } from '../helpers/k8s-models.js';

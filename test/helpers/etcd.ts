@@ -2,12 +2,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { createCA, issueCert } from '../../src/server/pki.js';
 import type { Etcd3StorageOptions } from '../../src/storage/etcd3/index.js';
+import { freePort } from '../../src/testing/start-test-server.js';
 
 /** An etcd3 client of its own (the library the server uses) with the server's client certificate, to read and write etcd directly. */
 export function rawClient(h: EtcdHandle): Etcd3 {
@@ -47,18 +47,6 @@ function findEtcd(): string {
     }
   }
   throw new Error('etcd not found (looked in /usr/bin/etcd and PATH): run `apt-get install -y etcd-server`');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function healthy(port: number, tls: { ca: string; cert: string; key: string }): Promise<boolean> {
