@@ -28,7 +28,9 @@ generate: node_modules
 run: build
 	bash hack/local-up.sh
 
-test: build test-unit test-integration test-e2e
+# Installs etcd-server when it can; without etcd, runs on the embedded store and lists what it skipped.
+test: build
+	bash hack/test.sh
 
 test-unit: build
 	$(NODE) --test --test-reporter=spec $(TESTS_UNIT)

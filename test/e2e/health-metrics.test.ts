@@ -1,4 +1,5 @@
 // Health endpoints and /metrics on the real server, including etcd going away and coming back.
+// needs etcd: kills and restarts etcd under the server
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.js';

@@ -1,4 +1,5 @@
 // Lifecycle under stress: etcd dying during writes, and graceful shutdown under load.
+// needs etcd: kills and restarts etcd during writes
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startTestServer } from '../helpers/server.js';

@@ -1,5 +1,6 @@
 // TTL keys share etcd leases (upstream's lease reuse), an update with a TTL re-attaches the key
 // to a lease, and the keys expire.
+// needs etcd: tests the etcd3 backend itself
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Etcd3 } from 'etcd3';
