@@ -5,6 +5,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Etcd3 } from 'etcd3';
+import { after, before } from 'node:test';
 import { createCA, issueCert } from '../../src/server/pki.js';
 import type { Etcd3StorageOptions } from '../../src/storage/etcd3/index.js';
 import { freePort } from '../../src/testing/start-test-server.js';
@@ -15,6 +16,23 @@ export function rawClient(h: EtcdHandle): Etcd3 {
     hosts: [h.endpoint],
     credentials: { rootCertificate: readFileSync(h.caFile), certChain: readFileSync(h.certFile), privateKey: readFileSync(h.keyFile) },
   });
+}
+
+/**
+ * An etcd and a raw client for the calling suite: started in its before hook, stopped in its after
+ * hook. Read the fields inside tests (they are set once before has run).
+ */
+export function useEtcd(): { etcd: EtcdHandle; raw: Etcd3 } {
+  const ctx = {} as { etcd: EtcdHandle; raw: Etcd3 };
+  before(async () => {
+    ctx.etcd = await startEtcd();
+    ctx.raw = rawClient(ctx.etcd);
+  });
+  after(async () => {
+    ctx.raw?.close();
+    await ctx.etcd?.stop();
+  });
+  return ctx;
 }
 
 /** Etcd3Storage options that reach this etcd, with the periodic compactor off. */
