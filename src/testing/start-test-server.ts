@@ -205,8 +205,14 @@ export async function startApiServer(opts: StartApiServerOptions = {}): Promise<
     ...storageFlags(opts, databasePath),
     ...extra,
   ];
-  const proc = opts.inProcess ? inProcess(args) : childProcess(args);
   const cleanup = () => { if (temporary) rmSync(dataDir, { recursive: true, force: true }); };
+  let proc: Process;
+  try {
+    proc = opts.inProcess ? inProcess(args) : childProcess(args);
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
   for (;;) {
     const failure = proc.failure();
