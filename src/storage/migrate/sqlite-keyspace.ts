@@ -38,16 +38,16 @@ export function sqliteKeyspace(path: string): Keyspace {
       return log.count(prefix, bounds(prefix).end, log.revision);
     },
     async write(keys: StoredKey[]) {
-      // One transaction per batch: one fsync for the batch, not one per key.
-      db.transaction(() => {
-        for (const k of keys) {
-          log.append({ name: k.key, created: true, deleted: false, lease: k.ttlSeconds ? Date.now() + k.ttlSeconds * 1000 : 0, value: k.value, oldValue: null }, latest => {
-            if (live(latest)) throw new StorageError('KeyExists', k.key, `key already exists: ${k.key}`);
-          });
-        }
-      })();
+      // Queued together, so the log commits the batch in one transaction.
+      await Promise.all(keys.map(k => log.append(
+        { name: k.key, created: true, deleted: false, lease: k.ttlSeconds ? Date.now() + k.ttlSeconds * 1000 : 0, value: k.value, oldValue: null },
+        latest => {
+          if (live(latest)) throw new StorageError('KeyExists', k.key, `key already exists: ${k.key}`);
+        },
+      )));
     },
     async close() {
+      log.flush();
       db.close();
     },
   };
