@@ -11,7 +11,7 @@ import { writeDevPki } from '../src/testing/dev-pki.js';
 import { startApiServer } from '../src/testing/start-test-server.js';
 import { startEtcd, type EtcdHandle } from '../test/helpers/etcd.js';
 import { startTestServer } from '../test/helpers/server.js';
-import { ApiClient } from './api-client.js';
+import { ApiClient, type WatchStream } from './api-client.js';
 import { runCount, runFor, type Rate } from './pool.js';
 import { RawEtcd } from './raw-etcd.js';
 import { formatTable, type Row } from './report.js';
@@ -111,7 +111,7 @@ const ROWS = [
   { name: `watch (events to 1 watcher), ${N}`, concurrency: 1 },
 ];
 
-interface ServerRun { rates: Rate[]; rssIdle: number; rssAfter: number }
+interface ServerRun { rates: Rate[]; rssIdle: number; rssAfter: number; rewatches: number }
 
 /** The four rows against one API server, in ROWS order. */
 async function serverPhases(api: ApiClient, label: string): Promise<ServerRun> {
@@ -135,16 +135,31 @@ async function serverPhases(api: ApiClient, label: string): Promise<ServerRun> {
   if (listed.items.length !== LIST_SIZE) throw new Error(`${label} list size ${listed.items.length}, wanted ${LIST_SIZE}`);
   done(await runFor(LIST_CONCURRENCY, TIMED_MS, async () => { await api.expect(200, 'GET', collection('bench-list')); }));
   const watchRv = (JSON.parse((await api.expect(200, 'GET', collection('bench-watch'))).toString('utf8')) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  let rewatches = 0;
   done(await measureWatch(N, async (onEvent, fail) => {
-    const stream = await api.watch(`${collection('bench-watch')}?watch=true&resourceVersion=${watchRv}`, line => {
-      const ev = JSON.parse(line) as { type: string; object: { metadata?: { name?: string }; message?: string } };
-      if (ev.type === 'ERROR') fail(new Error(`watch ERROR event: ${ev.object.message}`));
-      if (ev.type === 'ADDED') onEvent(ev.object.metadata?.name ?? '');
-    });
-    void stream.ended.then(() => fail(new Error('the server ended the watch early')));
-    return () => stream.close();
+    // As a reflector: a watch the server closes (a watcher too far behind is closed, as upstream
+    // does) is reopened from the last resourceVersion seen, and the rewatches are reported.
+    let lastRv = watchRv;
+    let closed = false;
+    let stream: WatchStream | undefined;
+    const open = async (): Promise<void> => {
+      stream = await api.watch(`${collection('bench-watch')}?watch=true&resourceVersion=${lastRv}`, line => {
+        const ev = JSON.parse(line) as { type: string; object: { metadata?: { name?: string; resourceVersion?: string }; message?: string } };
+        if (ev.type === 'ERROR') fail(new Error(`watch ERROR event: ${ev.object.message}`));
+        if (ev.type === 'ADDED') onEvent(ev.object.metadata?.name ?? '');
+        lastRv = ev.object.metadata?.resourceVersion ?? lastRv;
+      });
+      void stream.ended.then(() => {
+        if (closed) return;
+        if (++rewatches > 20) fail(new Error('the server ended the watch over 20 times'));
+        else open().catch(fail);
+      });
+    };
+    await open();
+    return () => { closed = true; stream?.close(); };
   }, async name => { await api.expect(201, 'POST', collection('bench-watch'), configMapJson('bench-watch', name)); }));
-  return { rates, rssIdle, rssAfter: await rssBytes(api) };
+  if (rewatches > 0) process.stderr.write(`  ${label} watch: reopened ${rewatches} times\n`);
+  return { rates, rssIdle, rssAfter: await rssBytes(api), rewatches };
 }
 
 /** The same four rows with the bare etcd3 client, in ROWS order. */
@@ -233,6 +248,9 @@ async function main(): Promise<void> {
     console.log(`\n${formatCodec(codecBench())}`);
     const rss = (r: ServerRun) => `${mib(r.rssIdle)} after startup, ${mib(r.rssAfter)} after the run`;
     console.log(`\nserver RSS (process_resident_memory_bytes) on etcd: ${rss(ours)}${sqlite ? `; on sqlite: ${rss(sqlite)}` : ''}`);
+    for (const [name, r] of [['etcd', ours], ['sqlite', sqlite]] as const) {
+      if (r && r.rewatches > 0) console.log(`the ${name} server closed the benchmark's watch ${r.rewatches} times for falling behind; it re-watched from its last resourceVersion`);
+    }
     console.log(`start-up to /readyz on an empty store: etcd ${startup.etcd.toFixed(2)} s${startup.sqlite !== undefined ? `, sqlite ${startup.sqlite.toFixed(2)} s` : ''}`);
     console.log(`total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
