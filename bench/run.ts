@@ -1,11 +1,17 @@
-// `make bench`: the real server process and the bare etcd3 client, on ONE real etcd, doing the same
-// work: create, get, list of 1,000 and watch delivery of ~1 KiB ConfigMaps. Prints one table.
+// `make bench`: the real server process and the bare etcd3 client, on ONE real etcd, and the server
+// on its embedded sqlite file, doing the same work: create, get, list of 1,000 and watch delivery
+// of ~1 KiB ConfigMaps, one after the other. Prints one table and the start-up times.
 // BENCH_N (objects created; default 2000) and BENCH_SECONDS (per timed get/list run; default 5)
 // size it; the defaults keep a run near a minute on a 2-core machine. BENCH_SERVER_ARGS adds server flags.
 import { randomBytes, randomInt } from 'node:crypto';
-import { startEtcd } from '../test/helpers/etcd.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeDevPki } from '../src/testing/dev-pki.js';
+import { startApiServer } from '../src/testing/start-test-server.js';
+import { startEtcd, type EtcdHandle } from '../test/helpers/etcd.js';
 import { startTestServer } from '../test/helpers/server.js';
-import { ApiClient } from './api-client.js';
+import { ApiClient, type WatchStream } from './api-client.js';
 import { runCount, runFor, type Rate } from './pool.js';
 import { RawEtcd } from './raw-etcd.js';
 import { formatTable, type Row } from './report.js';
@@ -100,51 +106,76 @@ async function rssBytes(api: ApiClient): Promise<number> {
 
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
 
-async function phases(api: ApiClient, raw: RawEtcd): Promise<{ rows: Row[]; rssIdle: number; rssAfter: number }> {
+const ROWS = [
+  { name: `create (POST / put), ${N}`, concurrency: CONCURRENCY },
+  { name: 'get (random object)', concurrency: CONCURRENCY },
+  { name: `list of ${LIST_SIZE}`, concurrency: LIST_CONCURRENCY },
+  { name: `watch (events to 1 watcher), ${N}`, concurrency: 1 },
+];
+
+interface ServerRun { rates: Rate[]; rssIdle: number; rssAfter: number; rewatches: number; extra?: string }
+
+/** The four rows against one API server, in ROWS order. */
+async function serverPhases(api: ApiClient, label: string): Promise<ServerRun> {
   for (const ns of ['bench', 'bench-list', 'bench-watch']) {
     await api.expect(201, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
   }
   const rssIdle = await rssBytes(api);
-  // Warm up connections and the JIT on both sides before timing anything.
+  // Warm up connections and the JIT before timing anything.
   await api.expect(201, 'POST', collection('bench'), configMapJson('bench', 'warm'));
-  await raw.put(`${rawPrefix('bench')}warm`, configMapJson('bench', 'warm'));
   await runCount(CONCURRENCY, 1000, async () => { await api.expect(200, 'GET', `${collection('bench')}/warm`); });
-  await runCount(CONCURRENCY, 1000, async () => { await raw.get(`${rawPrefix('bench')}warm`); });
-
-  const rows: Row[] = [];
-  const row = (name: string, concurrency: number, ours: Rate, rawRate: Rate) => {
-    rows.push({ name, concurrency, ours, raw: rawRate });
-    process.stderr.write(`  ${name}: ours ${ours.perSecond.toFixed(0)}/s, raw ${rawRate.perSecond.toFixed(0)}/s\n`);
+  const rates: Rate[] = [];
+  const done = (rate: Rate) => {
+    process.stderr.write(`  ${label} ${ROWS[rates.length]!.name}: ${rate.perSecond.toFixed(0)}/s\n`);
+    rates.push(rate);
   };
 
-  row(`create (POST / put), ${N}`, CONCURRENCY,
-    await runCount(CONCURRENCY, N, async i => { await api.expect(201, 'POST', collection('bench'), configMapJson('bench', nameOf(i))); }),
-    await runCount(CONCURRENCY, N, i => raw.put(rawPrefix('bench') + nameOf(i), configMapJson('bench', nameOf(i)))));
-
-  row('get (random object)', CONCURRENCY,
-    await runFor(CONCURRENCY, TIMED_MS, async () => { await api.expect(200, 'GET', `${collection('bench')}/${nameOf(randomInt(N))}`); }),
-    await runFor(CONCURRENCY, TIMED_MS, async () => { await raw.get(rawPrefix('bench') + nameOf(randomInt(N))); }));
-
+  done(await runCount(CONCURRENCY, N, async i => { await api.expect(201, 'POST', collection('bench'), configMapJson('bench', nameOf(i))); }));
+  done(await runFor(CONCURRENCY, TIMED_MS, async () => { await api.expect(200, 'GET', `${collection('bench')}/${nameOf(randomInt(N))}`); }));
   await runCount(CONCURRENCY, LIST_SIZE, async i => { await api.expect(201, 'POST', collection('bench-list'), configMapJson('bench-list', nameOf(i))); });
-  await runCount(CONCURRENCY, LIST_SIZE, i => raw.put(rawPrefix('bench-list') + nameOf(i), configMapJson('bench-list', nameOf(i))));
   const listed = JSON.parse((await api.expect(200, 'GET', collection('bench-list'))).toString('utf8')) as { items: unknown[] };
-  const ranged = await raw.range(rawPrefix('bench-list'));
-  if (listed.items.length !== LIST_SIZE || ranged !== LIST_SIZE) throw new Error(`list sizes: ours ${listed.items.length}, raw ${ranged}, wanted ${LIST_SIZE}`);
-  row(`list of ${LIST_SIZE}`, LIST_CONCURRENCY,
-    await runFor(LIST_CONCURRENCY, TIMED_MS, async () => { await api.expect(200, 'GET', collection('bench-list')); }),
-    await runFor(LIST_CONCURRENCY, TIMED_MS, async () => { await raw.range(rawPrefix('bench-list')); }));
-
+  if (listed.items.length !== LIST_SIZE) throw new Error(`${label} list size ${listed.items.length}, wanted ${LIST_SIZE}`);
+  done(await runFor(LIST_CONCURRENCY, TIMED_MS, async () => { await api.expect(200, 'GET', collection('bench-list')); }));
   const watchRv = (JSON.parse((await api.expect(200, 'GET', collection('bench-watch'))).toString('utf8')) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
-  const oursWatch = await measureWatch(N, async (onEvent, fail) => {
-    const stream = await api.watch(`${collection('bench-watch')}?watch=true&resourceVersion=${watchRv}`, line => {
-      const ev = JSON.parse(line) as { type: string; object: { metadata?: { name?: string }; message?: string } };
-      if (ev.type === 'ERROR') fail(new Error(`watch ERROR event: ${ev.object.message}`));
-      if (ev.type === 'ADDED') onEvent(ev.object.metadata?.name ?? '');
-    });
-    void stream.ended.then(() => fail(new Error('the server ended the watch early')));
-    return () => stream.close();
-  }, async name => { await api.expect(201, 'POST', collection('bench-watch'), configMapJson('bench-watch', name)); });
-  const rawWatch = await measureWatch(N, async (onEvent, fail) => {
+  let rewatches = 0;
+  done(await measureWatch(N, async (onEvent, fail) => {
+    // As a reflector: a watch the server closes (a watcher too far behind is closed, as upstream
+    // does) is reopened from the last resourceVersion seen, and the rewatches are reported.
+    let lastRv = watchRv;
+    let closed = false;
+    let stream: WatchStream | undefined;
+    const open = async (): Promise<void> => {
+      stream = await api.watch(`${collection('bench-watch')}?watch=true&resourceVersion=${lastRv}`, line => {
+        const ev = JSON.parse(line) as { type: string; object: { metadata?: { name?: string; resourceVersion?: string }; message?: string } };
+        if (ev.type === 'ERROR') fail(new Error(`watch ERROR event: ${ev.object.message}`));
+        if (ev.type === 'ADDED') onEvent(ev.object.metadata?.name ?? '');
+        lastRv = ev.object.metadata?.resourceVersion ?? lastRv;
+      });
+      void stream.ended.then(() => {
+        if (closed) return;
+        if (++rewatches > 20) fail(new Error('the server ended the watch over 20 times'));
+        else open().catch(fail);
+      });
+    };
+    await open();
+    return () => { closed = true; stream?.close(); };
+  }, async name => { await api.expect(201, 'POST', collection('bench-watch'), configMapJson('bench-watch', name)); }));
+  if (rewatches > 0) process.stderr.write(`  ${label} watch: reopened ${rewatches} times\n`);
+  return { rates, rssIdle, rssAfter: await rssBytes(api), rewatches };
+}
+
+/** The same four rows with the bare etcd3 client, in ROWS order. */
+async function rawPhases(raw: RawEtcd): Promise<Rate[]> {
+  await raw.put(`${rawPrefix('bench')}warm`, configMapJson('bench', 'warm'));
+  await runCount(CONCURRENCY, 1000, async () => { await raw.get(`${rawPrefix('bench')}warm`); });
+  const rates: Rate[] = [];
+  rates.push(await runCount(CONCURRENCY, N, i => raw.put(rawPrefix('bench') + nameOf(i), configMapJson('bench', nameOf(i)))));
+  rates.push(await runFor(CONCURRENCY, TIMED_MS, async () => { await raw.get(rawPrefix('bench') + nameOf(randomInt(N))); }));
+  await runCount(CONCURRENCY, LIST_SIZE, i => raw.put(rawPrefix('bench-list') + nameOf(i), configMapJson('bench-list', nameOf(i))));
+  const ranged = await raw.range(rawPrefix('bench-list'));
+  if (ranged !== LIST_SIZE) throw new Error(`raw list size ${ranged}, wanted ${LIST_SIZE}`);
+  rates.push(await runFor(LIST_CONCURRENCY, TIMED_MS, async () => { await raw.range(rawPrefix('bench-list')); }));
+  rates.push(await measureWatch(N, async (onEvent, fail) => {
     const prefix = rawPrefix('bench-watch');
     const watcher = await raw.watchPrefix(prefix);
     watcher.on('error', fail);
@@ -154,10 +185,30 @@ async function phases(api: ApiClient, raw: RawEtcd): Promise<{ rows: Row[]; rssI
       onEvent(kv.key.toString('utf8').slice(prefix.length));
     });
     return () => { void watcher.cancel(); };
-  }, name => raw.put(rawPrefix('bench-watch') + name, configMapJson('bench-watch', name)));
-  row(`watch (events to 1 watcher), ${N}`, 1, oursWatch, rawWatch);
+  }, name => raw.put(rawPrefix('bench-watch') + name, configMapJson('bench-watch', name))));
+  return rates;
+}
 
-  return { rows, rssIdle, rssAfter: await rssBytes(api) };
+/**
+ * Seconds from launching the server process to its first 200 from /readyz, on an empty store
+ * (the PKI is made beforehand, so key generation is not counted).
+ */
+async function startupSeconds(etcd?: EtcdHandle): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-startup-'));
+  try {
+    await writeDevPki(join(dataDir, 'pki'));
+    const store = etcd
+      // A prefix of its own, so etcd's side starts as empty as the new sqlite file.
+      ? { etcd: { servers: [etcd.endpoint], caFile: etcd.caFile, certFile: etcd.certFile, keyFile: etcd.keyFile }, flags: ['--etcd-prefix=/bench-startup'] }
+      : {};
+    const t0 = performance.now();
+    const api = await startApiServer({ dataDir, ...store });
+    const seconds = (performance.now() - t0) / 1000;
+    await api.stop();
+    return seconds;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -166,31 +217,51 @@ async function main(): Promise<void> {
   const etcd = await startEtcd();
   // BENCH_SERVER_ARGS: extra kube-apiserver flags, e.g. '--watch-cache=false' to compare.
   const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const server = await startTestServer(serverArgs, { etcd }).catch(async (e: unknown) => {
-    await etcd.stop();
-    throw e;
-  });
-  const api = new ApiClient(server.kubeconfig, CONCURRENCY);
+  // BENCH_SQLITE=0 leaves out the embedded backend's column.
+  const withSqlite = process.env.BENCH_SQLITE !== '0';
   const raw = new RawEtcd(etcd);
+  const onServer = async (storage: 'etcd3' | 'sqlite', label: string): Promise<ServerRun> => {
+    const server = await startTestServer(serverArgs, storage === 'etcd3' ? { etcd } : { storage });
+    const api = new ApiClient(server.kubeconfig, CONCURRENCY);
+    try {
+      const run = await serverPhases(api, label);
+      if (storage !== 'etcd3') return run;
+      // On the etcd server: custom resources beside ConfigMaps, then the worst single requests.
+      const crd = formatCrd(await crdBench(api, { n: Math.min(N, 1000), timedMs: TIMED_MS, rss: () => rssBytes(api) }));
+      return { ...run, extra: `${crd}\n\n${formatWorst(await worstRequestBench(server))}` };
+    } catch (e) {
+      process.stderr.write(`--- ${label} server log tail ---\n${server.logs().slice(-3000)}\n`);
+      throw e;
+    } finally {
+      api.close();
+      await server.stop();
+    }
+  };
   try {
     const etcdVersion = await raw.version();
-    const { rows, rssIdle, rssAfter } = await withTimeout(phases(api, raw), RUN_LIMIT_MS, 'the run');
+    const { ours, rawRates, sqlite, startup } = await withTimeout((async () => {
+      const rawRates = await rawPhases(raw);
+      const ours = await onServer('etcd3', 'etcd');
+      const sqlite = withSqlite ? await onServer('sqlite', 'sqlite') : undefined;
+      const startup = { etcd: await startupSeconds(etcd), sqlite: withSqlite ? await startupSeconds() : undefined };
+      return { ours, rawRates, sqlite, startup };
+    })(), RUN_LIMIT_MS, 'the run');
+    const rows: Row[] = ROWS.map((r, i) => ({ ...r, ours: ours.rates[i]!, raw: rawRates[i]!, ...(sqlite ? { sqlite: sqlite.rates[i]! } : {}) }));
     console.log(`kube-apiserver-ts bench, ${new Date().toISOString()}`);
     console.log(`N=${N} objects (~1 KiB each) per create/watch run; get and list run ${TIMED_MS / 1000} s each; node ${process.version}; etcd ${etcdVersion}`);
-    console.log('ours = HTTPS to the server (keep-alive, client cert); raw = the etcd3 client on the same etcd\n');
+    console.log('ours = HTTPS to the server on etcd (keep-alive, client cert); raw = the etcd3 client on the same etcd; sqlite = the server on its embedded sqlite file\n');
     console.log(formatTable(rows));
     console.log(`\n${formatCodec(codecBench())}`);
-    console.log(`\n${formatCrd(await withTimeout(crdBench(api, { n: Math.min(N, 1000), timedMs: TIMED_MS, rss: () => rssBytes(api) }), RUN_LIMIT_MS, 'the CRD bench'))}`);
-    console.log(`\n${formatWorst(await worstRequestBench(server))}`);
-    console.log(`\nserver RSS (process_resident_memory_bytes): ${mib(rssIdle)} after startup, ${mib(rssAfter)} after the run`);
+    if (ours.extra) console.log(`\n${ours.extra}`);
+    const rss = (r: ServerRun) => `${mib(r.rssIdle)} after startup, ${mib(r.rssAfter)} after the run`;
+    console.log(`\nserver RSS (process_resident_memory_bytes) on etcd: ${rss(ours)}${sqlite ? `; on sqlite: ${rss(sqlite)}` : ''}`);
+    for (const [name, r] of [['etcd', ours], ['sqlite', sqlite]] as const) {
+      if (r && r.rewatches > 0) console.log(`the ${name} server closed the benchmark's watch ${r.rewatches} times for falling behind; it re-watched from its last resourceVersion`);
+    }
+    console.log(`start-up to /readyz on an empty store: etcd ${startup.etcd.toFixed(2)} s${startup.sqlite !== undefined ? `, sqlite ${startup.sqlite.toFixed(2)} s` : ''}`);
     console.log(`total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  } catch (e) {
-    process.stderr.write(`--- server log tail ---\n${server.logs().slice(-3000)}\n`);
-    throw e;
   } finally {
-    api.close();
     raw.close();
-    await server.stop();
     await etcd.stop();
   }
 }

@@ -8,7 +8,7 @@ import { statusInProtobuf } from './negotiate.js';
 /** Converts anything thrown below the handlers into an ApiError. */
 export function toApiError(e: unknown): ApiError {
   if (isApiError(e)) return e;
-  if (isStorageError(e, 'Unavailable')) return errors.unavailable(`etcd is unavailable: ${e.message}`, 1);
+  if (isStorageError(e, 'Unavailable')) return errors.unavailable(`${e.backend === 'sqlite' ? 'the sqlite database' : 'etcd'} is unavailable: ${e.message}`, 1);
   if (isStorageError(e, 'Expired')) return errors.expired(e.message, e.continueToken);
   if (isStorageError(e, 'TooLargeResourceVersion')) return errors.tooLargeResourceVersion(e.message);
   if (isStorageError(e, 'InvalidArgument')) return errors.badRequest(e.message);

@@ -39,6 +39,13 @@ export interface Options {
   etcdKeyfile: string;
   etcdPrefix: string;
   etcdCompactionIntervalMs: number;
+  /**
+   * --storage-backend as given, or the default: etcd3 when --etcd-servers is given, else the
+   * embedded sqlite (upstream has no default-less mode; this server runs with nothing else installed).
+   */
+  storageBackend: string;
+  /** --storage-sqlite-path: the sqlite backend's database file. */
+  storageSqlitePath: string;
   /** --service-cluster-ip-range entries as given; upstream's 10.0.0.0/24 when the flag is empty. */
   serviceClusterIpRanges: string[];
   /** First address of the primary range: the kubernetes Service's ClusterIP ('' if the range is invalid). */
@@ -132,6 +139,8 @@ export function buildOptions(raw: ParsedFlags): Options {
     etcdKeyfile: raw.string('etcd-keyfile'),
     etcdPrefix: raw.string('etcd-prefix'),
     etcdCompactionIntervalMs: raw.durationMs('etcd-compaction-interval'),
+    storageBackend: raw.string('storage-backend') || (raw.strings('etcd-servers').length > 0 ? 'etcd3' : 'sqlite'),
+    storageSqlitePath: raw.string('storage-sqlite-path'),
     serviceClusterIpRanges,
     apiServerServiceIp: primary && cappedRangeSize(primary) >= 8 ? indexedIP(primary, 1) : '',
     advertiseAddress: !isUnspecifiedIP(advertise) ? advertise : !isUnspecifiedIP(bindAddress) ? bindAddress : '',
@@ -285,13 +294,30 @@ function validateComponentGlobals(r: ParsedFlags, errs: string[]): void {
 
 const STORAGE_MEDIA_TYPES = ['application/json', 'application/vnd.kubernetes.protobuf', 'application/yaml'];
 
+const STORAGE_BACKENDS = ['etcd3', 'sqlite'];
+
+function validateStorageBackend(o: Options, errs: string[]): void {
+  const r = o.raw;
+  if (!STORAGE_BACKENDS.includes(o.storageBackend)) {
+    errs.push(`--storage-backend invalid, allowed values: ${STORAGE_BACKENDS.join(', ')}. If not specified, it will default to 'etcd3' when --etcd-servers is given, 'sqlite' otherwise`);
+    return;
+  }
+  if (o.storageBackend === 'etcd3') {
+    // Upstream's message (etcd3 is upstream's only backend, so it never names it).
+    if (o.etcdServers.length === 0) errs.push('--etcd-servers must be specified');
+    if (r.isSet('storage-sqlite-path')) errs.push('--storage-sqlite-path is only used with --storage-backend=sqlite');
+    return;
+  }
+  // Silently ignoring an etcd flag would start an empty cluster beside the one the user meant.
+  for (const name of ['etcd-servers', 'etcd-servers-overrides', 'etcd-cafile', 'etcd-certfile', 'etcd-keyfile']) {
+    if (r.isSet(name)) errs.push(`--${name} can not be used with --storage-backend=sqlite`);
+  }
+  if (o.storageSqlitePath === '') errs.push('--storage-sqlite-path must be specified with --storage-backend=sqlite');
+}
+
 function validateEtcd(o: Options, errs: string[]): void {
   const r = o.raw;
-  if (o.etcdServers.length === 0) errs.push('--etcd-servers must be specified');
-  const backend = r.string('storage-backend');
-  if (backend !== '' && backend !== 'etcd3') {
-    errs.push("--storage-backend invalid, allowed values: etcd3. If not specified, it will default to 'etcd3'");
-  }
+  validateStorageBackend(o, errs);
   for (const override of r.strings('etcd-servers-overrides')) {
     const tokens = override.split('#');
     if (tokens.length !== 2 || tokens[0].split('/').length !== 2) {

@@ -15,8 +15,13 @@ interface NamedCheck {
 }
 
 export interface HealthChecksOptions {
-  /** Whether etcd answers; backs the etcd and etcd-readiness checks. */
+  /** Whether the storage backend answers; backs the etcd and etcd-readiness checks (or sqlite's). */
   etcd: () => Promise<boolean>;
+  /**
+   * Names the storage checks: upstream's etcd and etcd-readiness, or sqlite and sqlite-readiness
+   * for the embedded backend, so a probe's output says what it looked at (default etcd).
+   */
+  storageBackend?: 'etcd' | 'sqlite';
   /** --etcd-healthcheck-timeout (default 2 s). */
   etcdHealthcheckTimeoutMs?: number;
   /** --etcd-readycheck-timeout (default 2 s). */
@@ -27,7 +32,7 @@ export interface HealthChecksOptions {
 
 const endpoints: readonly HealthEndpoint[] = ['livez', 'readyz', 'healthz'];
 
-function withTimeout(fn: () => Promise<boolean>, ms: number): HealthCheckFn {
+function withTimeout(fn: () => Promise<boolean>, ms: number, backend: string): HealthCheckFn {
   return async () => {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
@@ -35,9 +40,9 @@ function withTimeout(fn: () => Promise<boolean>, ms: number): HealthCheckFn {
     });
     try {
       const healthy = await Promise.race([fn(), expired]);
-      if (!healthy) throw new Error('etcd is not answering');
+      if (!healthy) throw new Error(`${backend} is not answering`);
     } catch (e) {
-      throw new Error(`error getting data from etcd: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(`error getting data from ${backend}: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       clearTimeout(timer);
     }
@@ -57,8 +62,9 @@ export class HealthChecks {
     this.addHealthChecks('ping', () => undefined);
     // Our logger writes synchronously or through winston's buffered transports; it cannot block.
     this.addHealthChecks('log', () => undefined);
-    this.addHealthChecks('etcd', withTimeout(opts.etcd, opts.etcdHealthcheckTimeoutMs ?? 2000));
-    this.addReadyz('etcd-readiness', withTimeout(opts.etcd, opts.etcdReadycheckTimeoutMs ?? 2000));
+    const backend = opts.storageBackend ?? 'etcd';
+    this.addHealthChecks(backend, withTimeout(opts.etcd, opts.etcdHealthcheckTimeoutMs ?? 2000, backend));
+    this.addReadyz(`${backend}-readiness`, withTimeout(opts.etcd, opts.etcdReadycheckTimeoutMs ?? 2000, backend));
   }
 
   /** Adds a check to all three endpoints, as upstream's AddHealthChecks. */

@@ -17,13 +17,12 @@ import { ClusterAuthenticationTrust } from '../controllers/cluster-authenticatio
 import { startObjectCounter } from '../controllers/object-count.js';
 import { createMaxInFlight } from '../filters/max-in-flight.js';
 import { log } from '../observability/logger.js';
-import { observeEtcd } from '../observability/metrics.js';
-import { Etcd3Storage } from '../storage/etcd3/index.js';
 import { Cacher } from '../storage/cacher/index.js';
 import { EncryptionConfig, keyResolver } from '../storage/encryption/config.js';
 import type { Storage } from '../storage/interface.js';
 import { buildApp } from './app.js';
 import { HealthChecks } from './healthz.js';
+import { openStorageBackend, type StorageBackendConfig } from './storage-backend.js';
 import { ensureSelfSignedServingCert } from './pki.js';
 import { watchFiles } from './file-watch.js';
 import { ServingCertificates, type SNICertKeyFiles } from './serving-certs.js';
@@ -57,7 +56,7 @@ import type { Store } from '../registry/store.js';
 import { KubeletClient, type KubeletClientConfig } from '../kubelet/client.js';
 import { serveUpgrades } from './upgrade.js';
 
-export interface ServerConfig {
+export interface ServerConfig extends StorageBackendConfig {
   bindAddress: string;
   securePort: number;
   advertiseAddress?: string;
@@ -72,12 +71,8 @@ export interface ServerConfig {
   certDir: string;
   clientCaFile?: string;
   anonymousAuth: boolean;
-  etcdServers: string[];
-  etcdCafile?: string;
-  etcdCertfile?: string;
-  etcdKeyfile?: string;
+  /** The key prefix of every resource, in either backend (--etcd-prefix). */
   etcdPrefix: string;
-  etcdCompactionIntervalMs: number;
   requestTimeoutSeconds: number;
   minRequestTimeoutSeconds: number;
   maxRequestsInflight: number;
@@ -117,8 +112,6 @@ export interface ServerConfig {
   kubernetesServiceNodePort?: number;
   /** --event-ttl in seconds (default 3600). */
   eventTtlSeconds?: number;
-  /** --lease-reuse-duration-seconds (default 60). */
-  leaseReuseDurationSeconds?: number;
   /** --enable-aggregator-routing and --proxy-client-cert-file/--proxy-client-key-file. */
   aggregator?: { endpointRouting?: boolean; proxyClientCertFile?: string; proxyClientKeyFile?: string };
   /** --kubelet-* flags: how exec, attach, port-forward, logs and node proxies reach kubelets. */
@@ -172,24 +165,15 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   });
   const kubelet = await KubeletClient.load(cfg.kubelet ?? {});
   const encryption = cfg.encryptionProviderConfig ? await encryptionAtRest(cfg.encryptionProviderConfig, cfg.etcdPrefix, cfg.encryptionProviderConfigAutomaticReload ?? false) : undefined;
-  const etcd = new Etcd3Storage({
-    endpoints: cfg.etcdServers,
-    ...(cfg.etcdCafile ? { caFile: cfg.etcdCafile } : {}),
-    ...(cfg.etcdCertfile ? { certFile: cfg.etcdCertfile } : {}),
-    ...(cfg.etcdKeyfile ? { keyFile: cfg.etcdKeyfile } : {}),
-    compactionIntervalMs: cfg.etcdCompactionIntervalMs,
-    leaseReuseDurationSeconds: cfg.leaseReuseDurationSeconds ?? 60,
-    observe: observeEtcd,
-    ...(encryption ? { transformerFor: encryption.transformerFor } : {}),
-  });
+  const backend = openStorageBackend(cfg, encryption?.transformerFor);
   // The live catalog: the built-ins now, custom resources as their CRDs are served.
   const catalog = new Catalog(builtinResources());
   // --watch-cache: reads and watches of every resource served from memory (storage/cacher).
-  const cacher = cfg.watchCache === false ? undefined : new Cacher(etcd, {
+  const cacher = cfg.watchCache === false ? undefined : new Cacher(backend.storage, {
     roots: catalog.all().map(info => `${cfg.etcdPrefix.replace(/\/+$/, '')}/${info.etcdPath}/`),
     onError: (root, e) => log.warn('watch cache failed, relisting', { root, err: e instanceof Error ? e.message : String(e) }),
   });
-  const storage: Storage = cacher ?? etcd;
+  const storage: Storage = cacher ?? backend.storage;
   const core = new CoreServices({
     storage, etcdPrefix: cfg.etcdPrefix,
     serviceClusterIpRanges: cfg.serviceClusterIpRanges ?? ['10.0.0.0/24'],
@@ -270,7 +254,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   void webhookConfigs.validating.start();
   if (enabled('ResourceQuota')) quotaSources.start();
 
-  const health = new HealthChecks({ etcd: () => storage.healthy() });
+  const health = new HealthChecks({ etcd: () => storage.healthy(), storageBackend: backend.healthName });
   const maxInFlight = createMaxInFlight({
     maxRequestsInFlight: cfg.maxRequestsInflight,
     maxMutatingRequestsInFlight: cfg.maxMutatingRequestsInflight,

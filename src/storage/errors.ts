@@ -25,11 +25,14 @@ export class StorageError extends Error {
    * continues at the latest revision; upstream puts it in the Status's metadata.continue.
    */
   readonly continueToken?: string;
+  /** Which backend failed, for the 'Unavailable' message (etcd when unset). */
+  readonly backend?: 'sqlite';
 
-  constructor(readonly code: StorageErrorCode, readonly key: string, message: string, extra: { continueToken?: string } = {}) {
+  constructor(readonly code: StorageErrorCode, readonly key: string, message: string, extra: { continueToken?: string; backend?: 'sqlite' } = {}) {
     super(message);
     this.name = 'StorageError';
     if (extra.continueToken !== undefined) this.continueToken = extra.continueToken;
+    if (extra.backend !== undefined) this.backend = extra.backend;
   }
 }
 

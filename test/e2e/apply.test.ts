@@ -1,6 +1,7 @@
 // Server-side apply with kubectl 1.32 against the real server on a real etcd: creation,
 // conflicts between two field managers, --force-conflicts, --show-managed-fields, and
 // --dry-run=server leaving etcd untouched (checked with etcdctl).
+// needs etcd: reads the stored keys with etcdctl
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -12,7 +13,7 @@ const run = promisify(execFile);
 let s: TestServer;
 
 before(async () => {
-  s = await startTestServer();
+  s = await startTestServer([], { storage: 'etcd3' });
   await ok(['create', 'namespace', 'ssa']);
 });
 after(async () => {

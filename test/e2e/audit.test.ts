@@ -236,7 +236,7 @@ describe('audit log', () => {
   it('a policy file that does not validate stops start-up', async () => {
     writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Loud\n');
     const bin = resolve(new URL('../../..', import.meta.url).pathname, 'bin/kube-apiserver');
-    const child = spawn(bin, [`--audit-policy-file=${join(dir, 'bad.yaml')}`, `--audit-log-path=${join(dir, 'other.log')}`, `--etcd-servers=${s.etcd.endpoint}`, '--secure-port=1', '--service-cluster-ip-range=10.96.0.0/12'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, [`--audit-policy-file=${join(dir, 'bad.yaml')}`, `--audit-log-path=${join(dir, 'other.log')}`, '--etcd-servers=https://localhost:1', '--secure-port=1', '--service-cluster-ip-range=10.96.0.0/12'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
     const code = await new Promise<number | null>(res => child.once('exit', res));

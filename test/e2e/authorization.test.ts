@@ -1,6 +1,7 @@
 // --authorization-mode=Node,RBAC against the real server process and etcd: 403s with upstream's
 // messages, RoleBindings taking effect, the review APIs, kubectl auth can-i, escalation
 // prevention, the bootstrap policy and its reconciliation across a restart.
+// needs etcd: restarts servers on one shared etcd
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';

@@ -1,6 +1,7 @@
 // Encryption at rest with --encryption-provider-config against the real server and etcd: what
 // etcd holds is upstream's format, kubectl reads it back, keys rotate across a restart, and
 // --encryption-provider-config-automatic-reload switches providers without one.
+// needs etcd: checks etcd's stored bytes with a raw etcd client
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

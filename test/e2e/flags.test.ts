@@ -32,8 +32,8 @@ describe('flags', () => {
     assert.match(r.stderr, /invalid argument "abc" for "--secure-port" flag/);
   });
 
-  it('requires --etcd-servers as upstream does', async () => {
-    const r = await run([]);
+  it('requires --etcd-servers with --storage-backend=etcd3, as upstream does', async () => {
+    const r = await run(['--storage-backend=etcd3']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /--etcd-servers must be specified/);
   });

@@ -1,11 +1,12 @@
 // Health endpoints and /metrics on the real server, including etcd going away and coming back.
+// needs etcd: kills and restarts etcd under the server
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;
 
-before(async () => { s = await startTestServer(); });
+before(async () => { s = await startTestServer([], { storage: 'etcd3' }); });
 after(async () => { await s?.stop(); });
 
 async function eventually(fn: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {

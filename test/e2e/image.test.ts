@@ -2,6 +2,7 @@
 // production node_modules, dist/src), started with bare `node` from a temp dir, serves /livez;
 // (2) where buildah works, the image built with locally assembled bases (hack/image-base.sh)
 // runs the server as non-root against a real etcd on 127.0.0.1, with no shell or npm inside.
+// needs etcd: the image runs against etcd
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -9,7 +10,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, re
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { writeDevPki } from '../../hack/dev-pki.js';
+import { writeDevPki } from '../../src/testing/dev-pki.js';
 import { startEtcd, type EtcdHandle } from '../helpers/etcd.js';
 import { waitFor200 } from '../helpers/probe.js';
 import { freePort } from '../helpers/server.js';

@@ -1,4 +1,5 @@
 // Lifecycle under stress: etcd dying during writes, and graceful shutdown under load.
+// needs etcd: kills and restarts etcd during writes
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startTestServer } from '../helpers/server.js';
@@ -8,7 +9,7 @@ const cm = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap
 
 describe('lifecycle', () => {
   it('etcd killed and restarted during writes: 503/504 Status answers, no acknowledged write lost', async () => {
-    const s = await startTestServer();
+    const s = await startTestServer([], { storage: 'etcd3' });
     try {
       const acked: string[] = [];
       const failures: number[] = [];

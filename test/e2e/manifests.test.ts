@@ -1,6 +1,7 @@
 // manifests/kube-apiserver.yaml and manifests/encryption-config.yaml: schema-valid offline,
 // accepted by our server (kubectl apply --dry-run=server), and the static Pod's command line,
 // with its hostPaths mapped onto test certificates, boots the real server against a real etcd.
+// needs etcd: boots the static Pod's etcd command line
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -8,7 +9,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { writeDevPki } from '../../hack/dev-pki.js';
+import { writeDevPki } from '../../src/testing/dev-pki.js';
 import { FLAGS_BY_NAME } from '../../src/options/flag-table.js';
 import { startEtcd } from '../helpers/etcd.js';
 import { validateBuiltin } from '../helpers/k8s-models.js';

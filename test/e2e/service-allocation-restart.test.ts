@@ -1,5 +1,6 @@
 // Service ClusterIP and NodePort allocations are kept in etcd: a server started later on the
 // same etcd refuses the values an earlier one handed out.
+// needs etcd: servers share one etcd
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startEtcd, type EtcdHandle } from '../helpers/etcd.js';

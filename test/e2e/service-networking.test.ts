@@ -2,6 +2,7 @@
 // (422 on a taken value, no double hand-out across servers), the
 // default/kubernetes Service with its Endpoints and EndpointSlice listing every live server,
 // API server identity leases, and Event expiry through --event-ttl.
+// needs etcd: several servers share one etcd
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startEtcd, type EtcdHandle } from '../helpers/etcd.js';

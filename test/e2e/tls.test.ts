@@ -1,5 +1,6 @@
 // The TLS listener against the real server: --tls-min-version, --tls-cipher-suites,
 // --tls-sni-cert-key, HSTS, and serving certs / client CA reloaded when their files change.
+// needs etcd: starts its servers on its own etcd
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

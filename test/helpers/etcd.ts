@@ -2,12 +2,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Etcd3 } from 'etcd3';
+import { after, before } from 'node:test';
 import { createCA, issueCert } from '../../src/server/pki.js';
 import type { Etcd3StorageOptions } from '../../src/storage/etcd3/index.js';
+import { freePort } from '../../src/testing/start-test-server.js';
 
 /** An etcd3 client of its own (the library the server uses) with the server's client certificate, to read and write etcd directly. */
 export function rawClient(h: EtcdHandle): Etcd3 {
@@ -15,6 +16,23 @@ export function rawClient(h: EtcdHandle): Etcd3 {
     hosts: [h.endpoint],
     credentials: { rootCertificate: readFileSync(h.caFile), certChain: readFileSync(h.certFile), privateKey: readFileSync(h.keyFile) },
   });
+}
+
+/**
+ * An etcd and a raw client for the calling suite: started in its before hook, stopped in its after
+ * hook. Read the fields inside tests (they are set once before has run).
+ */
+export function useEtcd(): { etcd: EtcdHandle; raw: Etcd3 } {
+  const ctx = {} as { etcd: EtcdHandle; raw: Etcd3 };
+  before(async () => {
+    ctx.etcd = await startEtcd();
+    ctx.raw = rawClient(ctx.etcd);
+  });
+  after(async () => {
+    ctx.raw?.close();
+    await ctx.etcd?.stop();
+  });
+  return ctx;
 }
 
 /** Etcd3Storage options that reach this etcd, with the periodic compactor off. */
@@ -47,18 +65,6 @@ function findEtcd(): string {
     }
   }
   throw new Error('etcd not found (looked in /usr/bin/etcd and PATH): run `apt-get install -y etcd-server`');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function healthy(port: number, tls: { ca: string; cert: string; key: string }): Promise<boolean> {

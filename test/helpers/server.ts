@@ -1,16 +1,11 @@
-// Starts the real server process (bin/kube-apiserver) against a real etcd with a dev PKI, for
-// end-to-end tests, and gives kubectl and HTTPS helpers pointed at it.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Starts the real server process (src/testing/start-test-server.ts) with a dev PKI, on a real
+// etcd or, with KAS_TEST_STORAGE=sqlite, the embedded store, for end-to-end tests, and gives
+// kubectl and HTTPS helpers pointed at it.
+import { execFile } from 'node:child_process';
 import { request, type RequestOptions } from 'node:https';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parse, stringify } from 'yaml';
-import { writeDevPki, type DevPkiPaths } from '../../hack/dev-pki.js';
+import type { DevPkiPaths } from '../../src/testing/dev-pki.js';
+import { startApiServer, type ApiServer } from '../../src/testing/start-test-server.js';
 import { startEtcd, type EtcdHandle } from './etcd.js';
-
-const repoRoot = resolve(new URL('../../..', import.meta.url).pathname);
 
 export interface HttpResult {
   status: number;
@@ -24,7 +19,14 @@ export interface HttpResult {
 export interface TestServer {
   url: string;
   port: number;
+  /** The backend this server stores in. */
+  storage: 'etcd3' | 'sqlite';
+  /** The etcd behind it; throws on the sqlite backend (a suite about etcd itself passes storage: 'etcd3'). */
   etcd: EtcdHandle;
+  /** The sqlite database file (sqlite backend only). */
+  databasePath: string | undefined;
+  /** The server's data directory (PKI, kubeconfig, sqlite file). */
+  dataDir: string;
   pki: DevPkiPaths;
   kubeconfig: string;
   /** Runs kubectl with the admin kubeconfig; resolves even on a non-zero exit. */
@@ -46,85 +48,41 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const p = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => res(p));
-    });
-  });
-}
+export { freePort } from '../../src/testing/start-test-server.js';
 
-interface AdminCreds { ca: string; cert: string; key: string }
-
-function adminCreds(adminConf: string): AdminCreds {
-  const cfg = parse(readFileSync(adminConf, 'utf8')) as {
-    clusters: { cluster: { 'certificate-authority-data': string } }[];
-    users: { user: { 'client-certificate-data': string; 'client-key-data': string } }[];
-  };
-  const d = (s: string) => Buffer.from(s, 'base64').toString('utf8');
-  return { ca: d(cfg.clusters[0]!.cluster['certificate-authority-data']), cert: d(cfg.users[0]!.user['client-certificate-data']), key: d(cfg.users[0]!.user['client-key-data']) };
-}
-
-function writeKubeconfig(adminConf: string, url: string, out: string): void {
-  const cfg = parse(readFileSync(adminConf, 'utf8')) as { clusters: { cluster: { server: string } }[] };
-  cfg.clusters[0]!.cluster.server = url;
-  writeFileSync(out, stringify(cfg), { mode: 0o600 });
-}
-
-async function waitReady(http: TestServer['http'], proc: ChildProcess, logs: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`kube-apiserver exited with ${proc.exitCode}:\n${logs()}`);
-    try {
-      const r = await http('GET', '/readyz');
-      if (r.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise(r => setTimeout(r, 200));
-  }
-  throw new Error(`kube-apiserver did not become ready:\n${logs()}`);
+/** The backend e2e suites run on: KAS_TEST_STORAGE=sqlite for the embedded store, etcd otherwise. */
+export function testStorage(): 'etcd3' | 'sqlite' {
+  return process.env['KAS_TEST_STORAGE'] === 'sqlite' ? 'sqlite' : 'etcd3';
 }
 
 export interface TestServerOptions {
-  /** Share an etcd (e.g. two servers, or a benchmark's raw baseline). */
+  /** Share an etcd (e.g. two servers, or a benchmark's raw baseline); implies the etcd backend. */
   etcd?: EtcdHandle;
   /** Omit --tls-cert-file so the server generates a self-signed cert; requests skip verification. */
   selfSignedServing?: boolean;
   /** Flags that name files of the dev PKI (front-proxy CA, service-account keys). */
   pkiFlags?: (pki: DevPkiPaths) => string[];
+  /** The backend, overriding KAS_TEST_STORAGE (a suite about etcd itself says etcd3). */
+  storage?: 'etcd3' | 'sqlite';
 }
 
 export async function startTestServer(extraFlags: string[] = [], opts: TestServerOptions = {}): Promise<TestServer> {
-  const etcd = opts.etcd ?? (await startEtcd());
-  const dir = mkdtempSync(join(tmpdir(), 'kas-e2e-'));
-  const port = await freePort();
-  const url = `https://127.0.0.1:${port}`;
-  const pki = await writeDevPki(join(dir, 'pki'), { serverUrl: url });
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeKubeconfig(pki.adminConf, url, kubeconfig);
-  const creds = adminCreds(pki.adminConf);
+  const storage = opts.etcd ? 'etcd3' : opts.storage ?? testStorage();
+  const etcd = storage === 'sqlite' ? undefined : opts.etcd ?? (await startEtcd());
+  let api: ApiServer;
+  try {
+    api = await startApiServer({
+      ...(etcd ? { etcd: { servers: [etcd.endpoint], caFile: etcd.caFile, certFile: etcd.certFile, keyFile: etcd.keyFile } } : {}),
+      ...(opts.selfSignedServing ? { selfSignedServing: true } : {}),
+      flags: pki => [...(opts.pkiFlags ? opts.pkiFlags(pki) : []), ...extraFlags],
+    });
+  } catch (e) {
+    if (etcd && !opts.etcd) await etcd.stop();
+    throw e;
+  }
+  const { url, port, pki, kubeconfigPath: kubeconfig, admin: creds, logs } = api;
 
-  const args = [
-    `--secure-port=${port}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
-    ...(opts.selfSignedServing ? [] : [`--tls-cert-file=${pki.apiserverCert}`, `--tls-private-key-file=${pki.apiserverKey}`]),
-    `--client-ca-file=${pki.caCert}`,
-    `--etcd-servers=${etcd.endpoint}`, `--etcd-cafile=${etcd.caFile}`, `--etcd-certfile=${etcd.certFile}`, `--etcd-keyfile=${etcd.keyFile}`,
-    `--etcd-prefix=/registry`, '--service-cluster-ip-range=10.96.0.0/12', `--cert-dir=${join(dir, 'certs')}`,
-    ...(opts.pkiFlags ? opts.pkiFlags(pki) : []),
-    ...extraFlags,
-  ];
-  const proc = spawn(join(repoRoot, 'bin/kube-apiserver'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  proc.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
-  proc.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
-  const logs = () => output;
-
-  const http: TestServer['http'] = (method, path, o = {}) => new Promise((res, rej) => {
+const http: TestServer['http'] = (method, path, o = {}) => new Promise((res, rej) => {
     const ro: RequestOptions = {
       host: '127.0.0.1', port, path, method, servername: 'localhost',
       ...(opts.selfSignedServing ? { rejectUnauthorized: false } : { ca: creds.ca }),
@@ -156,16 +114,12 @@ export async function startTestServer(extraFlags: string[] = [], opts: TestServe
     else child.stdin!.end();
   });
 
-  try {
-    await waitReady(http, proc, logs);
-  } catch (e) {
-    proc.kill('SIGKILL');
-    if (!opts.etcd) await etcd.stop();
-    throw e;
-  }
-
   return {
-    url, port, etcd, pki, kubeconfig, kubectl, http, logs,
+    url, port, storage, pki, kubeconfig, kubectl, http, logs, databasePath: api.databasePath, dataDir: api.dataDir,
+    get etcd(): EtcdHandle {
+      if (!etcd) throw new Error('this server runs on the embedded sqlite backend (KAS_TEST_STORAGE=sqlite); the suite needs storage: \'etcd3\'');
+      return etcd;
+    },
     async kubectlOk(args, input) {
       const r = await kubectl(args, input !== undefined ? { input } : {});
       if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}\n--- server log tail ---\n${logs().slice(-3000)}`);
@@ -177,18 +131,11 @@ export async function startTestServer(extraFlags: string[] = [], opts: TestServe
       });
       if (r.status !== 201 && r.status !== 409) throw new Error(`creating ${namespace}/default ServiceAccount: ${r.status} ${r.body}`);
     },
-    signal: sig => { proc.kill(sig); },
-    exited: () => proc.exitCode !== null ? Promise.resolve(proc.exitCode) : new Promise(r => proc.once('exit', code => r(code))),
+    signal: api.signal,
+    exited: api.exited,
     async stop() {
-      if (proc.exitCode === null) {
-        proc.kill('SIGTERM');
-        await new Promise<void>(r => {
-          const t = setTimeout(() => { proc.kill('SIGKILL'); r(); }, 10_000);
-          proc.once('exit', () => { clearTimeout(t); r(); });
-        });
-      }
-      if (!opts.etcd) await etcd.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await api.stop();
+      if (etcd && !opts.etcd) await etcd.stop();
     },
   };
 }

@@ -1,6 +1,7 @@
 // The watch cache over a real etcd (mTLS): reads from memory that still see every completed write,
 // with concurrent writers through the cache and behind its back, watches fanned out from one etcd
 // watch, and 410 for a compacted start.
+// needs etcd: tests the etcd3 backend itself
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/api/types.js';

@@ -1,27 +1,16 @@
 // TTL keys share etcd leases (upstream's lease reuse), an update with a TTL re-attaches the key
 // to a lease, and the keys expire.
+// needs etcd: tests the etcd3 backend itself
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Etcd3 } from 'etcd3';
+import { describe, it } from 'node:test';
 import { Etcd3Storage } from '../../src/storage/etcd3/index.js';
-import { rawClient, startEtcd, storageOptions, type EtcdHandle } from '../helpers/etcd.js';
+import { storageOptions, useEtcd } from '../helpers/etcd.js';
 
 describe('etcd3 lease reuse', () => {
-  let etcd: EtcdHandle;
-  let raw: Etcd3;
+  const ctx = useEtcd();
 
-  before(async () => {
-    etcd = await startEtcd();
-    raw = rawClient(etcd);
-  });
-
-  after(async () => {
-    raw?.close();
-    await etcd?.stop();
-  });
-
-  const storageFor = (reuse: number) => new Etcd3Storage(storageOptions(etcd, { leaseReuseDurationSeconds: reuse }));
-  const leaseOf = async (key: string) => (await raw.getAll().prefix(key).exec()).kvs[0]?.lease.toString();
+  const storageFor = (reuse: number) => new Etcd3Storage(storageOptions(ctx.etcd, { leaseReuseDurationSeconds: reuse }));
+  const leaseOf = async (key: string) => (await ctx.raw.getAll().prefix(key).exec()).kvs[0]?.lease.toString();
   const obj = (name: string) => ({ apiVersion: 'v1', kind: 'Event', metadata: { name } });
 
   it('attaches a burst of TTL keys to one lease, granted a little longer than the TTL', async () => {
@@ -32,7 +21,7 @@ describe('etcd3 lease reuse', () => {
       assert.equal(leases.size, 1);
       const id = [...leases][0]!;
       assert.notEqual(id, '0');
-      const ttl = await raw.leaseClient.leaseTimeToLive({ ID: id, keys: false });
+      const ttl = await ctx.raw.leaseClient.leaseTimeToLive({ ID: id, keys: false });
       // 3600 s plus min(5% of it, 60 s).
       assert.equal(Number(ttl.grantedTTL), 3660);
     } finally {

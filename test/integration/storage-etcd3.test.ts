@@ -1,5 +1,6 @@
 // The etcd3 backend against a real etcd (mTLS): the shared Storage contract, then what only a real
 // etcd shows (stored bytes, leases, outages, the compact_rev_key protocol, concurrency, metrics).
+// needs etcd: tests the etcd3 backend itself
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Etcd3Storage, type Etcd3StorageOptions } from '../../src/storage/etcd3/index.js';

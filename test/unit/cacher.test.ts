@@ -101,6 +101,19 @@ describe('Cacher', () => {
     assert.equal(inner.dataLists().length, dataLists, 'lists were served from the cache');
   });
 
+  it('a consistent read takes an in-process store\'s current revision without a probe list', async () => {
+    const inner = new InnerStorage();
+    await inner.create(key('a'), configMap('a'));
+    const c = makeCacher(inner);
+    await ready(c);
+    const lists = inner.lists.length;
+    await inner.create(key('behind'), configMap('behind'));
+    // Written behind the cache's back: the read still waits for it, learning the revision directly.
+    assert.equal((await c.get(key('behind'))).metadata.name, 'behind');
+    assert.equal((await c.list(ROOT, {})).resourceVersion, inner.currentRevision());
+    assert.equal(inner.lists.length, lists, 'no list reached the inner storage');
+  });
+
   it('hands out copies: mutating a result does not change the cache', async () => {
     const inner = new InnerStorage();
     await inner.create(key('a'), configMap('a', { v: '1' }));

@@ -153,3 +153,19 @@ test('livez grace period lets unfinished post-start hooks pass /livez but not /r
     await s.close();
   }
 });
+
+test('the embedded backend\'s checks are named sqlite and sqlite-readiness', async () => {
+  let up = true;
+  const checks = new HealthChecks({ etcd: async () => up, storageBackend: 'sqlite' });
+  const s = await serve(checks);
+  try {
+    assert.match((await s.get('/readyz?verbose')).body, /^\[\+\]ping ok\n\[\+\]log ok\n\[\+\]sqlite ok\n\[\+\]sqlite-readiness ok\n/);
+    assert.equal((await s.get('/livez/etcd')).status, 404);
+    up = false;
+    const failing = await s.get('/livez/sqlite');
+    assert.equal(failing.status, 500);
+    assert.equal(failing.body, 'internal server error: error getting data from sqlite: sqlite is not answering\n');
+  } finally {
+    await s.close();
+  }
+});

@@ -233,6 +233,13 @@ test('every v1.28 flag is still declared, with its section, type and printed def
   }
 });
 
+test('this server\'s own flags are few and say so', () => {
+  const known = new Set([...V1_28_FLAGS.map(f => f[0]), ...ADDED_SINCE_1_28, ...HIDDEN]);
+  const own = FLAGS.filter(f => !known.has(f.name));
+  assert.deepEqual(own.map(f => f.name), ['storage-sqlite-path']);
+  for (const f of own) assert.match(f.description, /Not an upstream flag\.$/);
+});
+
 test('flags added in 1.29-1.32 are declared', () => {
   for (const name of ADDED_SINCE_1_28) assert.ok(FLAGS_BY_NAME.has(name), `--${name} is missing`);
   assert.ok(!FLAGS_BY_NAME.has('master-service-namespace'), 'removed in 1.29');
@@ -283,7 +290,7 @@ test('the implemented set is the one the server acts on', () => {
       'requestheader-uid-headers', 'requestheader-username-headers', 'runtime-config',
       'secure-port', 'service-account-issuer', 'service-account-jwks-uri', 'service-account-key-file', 'service-account-lookup',
       'service-account-max-token-expiration', 'service-account-signing-key-file',
-      'service-cluster-ip-range', 'service-node-port-range', 'storage-media-type', 'strict-transport-security-directives',
+      'service-cluster-ip-range', 'service-node-port-range', 'storage-backend', 'storage-media-type', 'storage-sqlite-path', 'strict-transport-security-directives',
       'tls-cert-file', 'tls-cipher-suites', 'tls-min-version', 'tls-private-key-file', 'tls-sni-cert-key', 'token-auth-file', 'v', 'version',
       'watch-cache',
     ],

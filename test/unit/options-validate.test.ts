@@ -68,13 +68,15 @@ test('typed options follow the flags', () => {
 });
 
 test('etcd, ports and generic limits use upstream\'s messages', () => {
-  assert.deepEqual(validateOptions(options('--service-cluster-ip-range=10.96.0.0/16')), ['--etcd-servers must be specified']);
+  assert.deepEqual(validateOptions(options('--storage-backend=etcd3', '--service-cluster-ip-range=10.96.0.0/16')), ['--etcd-servers must be specified']);
   assert.deepEqual(errorsFor('--secure-port=0'), ['--secure-port 0 must be between 1 and 65535, inclusive. It cannot be turned off with 0']);
   assert.deepEqual(errorsFor('--secure-port=70000'), ['--secure-port 70000 must be between 1 and 65535, inclusive. It cannot be turned off with 0']);
   assert.deepEqual(errorsFor('--max-requests-inflight=-1'), ['--max-requests-inflight can not be negative value']);
   assert.deepEqual(errorsFor('--request-timeout=-1s'), ['--request-timeout can not be negative value']);
   assert.deepEqual(errorsFor('--goaway-chance=0.5'), ['--goaway-chance can not be less than 0 or greater than 0.02']);
-  assert.deepEqual(errorsFor('--storage-backend=etcd2'), ["--storage-backend invalid, allowed values: etcd3. If not specified, it will default to 'etcd3'"]);
+  assert.deepEqual(errorsFor('--storage-backend=etcd2'), [
+    "--storage-backend invalid, allowed values: etcd3, sqlite. If not specified, it will default to 'etcd3' when --etcd-servers is given, 'sqlite' otherwise",
+  ]);
   assert.deepEqual(errorsFor('--etcd-servers-overrides=/events'), [
     '--etcd-servers-overrides invalid, must be of format: group/resource#servers, where servers are URLs, semicolon separated',
   ]);
@@ -85,6 +87,21 @@ test('etcd, ports and generic limits use upstream\'s messages', () => {
     '--strict-transport-security-directives invalid, allowed values: max-age=expireTime, includeSubDomains, preload. see https://tools.ietf.org/html/rfc6797#section-6.1 for more information',
   ]);
   assert.deepEqual(errorsFor('--apiserver-count=0'), ["--apiserver-count should be a positive number, but value '0' provided"]);
+});
+
+test('storage backend: etcd3 with --etcd-servers, else the embedded sqlite file', () => {
+  const embedded = options('--service-cluster-ip-range=10.96.0.0/16');
+  assert.equal(embedded.storageBackend, 'sqlite');
+  assert.equal(embedded.storageSqlitePath, '/var/lib/kube-apiserver/storage.db');
+  assert.deepEqual(validateOptions(embedded), []);
+  assert.equal(options(ETCD).storageBackend, 'etcd3');
+  assert.equal(options('--storage-backend=sqlite', '--storage-sqlite-path=/tmp/x.db').storageSqlitePath, '/tmp/x.db');
+  assert.deepEqual(errorsFor('--storage-backend=sqlite'), ['--etcd-servers can not be used with --storage-backend=sqlite']);
+  assert.deepEqual(validateOptions(options('--storage-backend=sqlite', '--etcd-cafile=ca.crt', '--storage-sqlite-path=')), [
+    '--etcd-cafile can not be used with --storage-backend=sqlite',
+    '--storage-sqlite-path must be specified with --storage-backend=sqlite',
+  ]);
+  assert.deepEqual(errorsFor('--storage-sqlite-path=/tmp/x.db'), ['--storage-sqlite-path is only used with --storage-backend=sqlite']);
 });
 
 test('storage media types: unknown ones as upstream, known non-JSON ones as not supported here', () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { writeDevPki } from '../../hack/dev-pki.js';
+import { writeDevPki } from '../../src/testing/dev-pki.js';
 import { createCA, ensureSelfSignedServingCert, generateServiceAccountKeyPair, issueCert, parseCertificate } from '../../src/server/pki.js';
 
 const dirs: string[] = [];

@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../../src/api/types.js';
 import { aescbc } from '../../src/storage/encryption/transformers.js';
+import { toApiError } from '../../src/endpoints/status-writer.js';
 import { SqliteStorage, type SqliteStorageOptions } from '../../src/storage/sqlite/index.js';
 import { configMap, nextEvents, rejectsWith, storageContract } from '../helpers/storage-contract.js';
 
@@ -149,6 +150,28 @@ describe('SqliteStorage on disk', () => {
     assert.throws(() => SqliteStorage.open({ path: corrupt }), /^Error: sqlite storage: .* (is corrupt|is not a usable SQLite database)/);
   });
 
+  it('writes of one event-loop turn commit together yet are checked one by one, in order', async () => {
+    const s = openStore();
+    const start = Number(s.currentRevision());
+    const w = s.watch('/registry/configmaps/', { recursive: true, resourceVersion: String(start) });
+    const k = (n: string) => `/registry/configmaps/default/${n}`;
+    await s.create(k('counter'), configMap('counter', { n: '0' }));
+    const results = await Promise.allSettled([
+      s.create(k('dup'), configMap('dup')),
+      s.create(k('dup'), configMap('dup')),
+      ...Array.from({ length: 20 }, (_, i) => s.create(k(`c${i}`), configMap(`c${i}`))),
+      ...Array.from({ length: 10 }, () => s.guaranteedUpdate(k('counter'), (cur) => ({ ...cur!, data: { n: String(Number((cur!['data'] as Record<string, string>)['n']) + 1) } }))),
+    ]);
+    assert.deepEqual(results.map((r) => r.status).filter((st) => st === 'rejected').length, 1, 'only the second create of dup is refused');
+    assert.equal((results[1] as PromiseRejectedResult).reason.code, 'KeyExists');
+    assert.deepEqual((await s.get(k('counter'))).data, { n: '10' }, 'no increment lost to a race inside a batch');
+    // 1 counter + 1 dup + 20 creates + 10 updates, at consecutive revisions, watched in order.
+    assert.equal(Number(s.currentRevision()), start + 32);
+    const events = await nextEvents(w, 32);
+    assert.deepEqual(events.map((e) => Number(e.object.metadata.resourceVersion)), Array.from({ length: 32 }, (_, i) => start + 1 + i));
+    w.stop();
+  });
+
   it('expires a TTL key with a DELETED event; an update without a TTL keeps the expiry', async () => {
     const s = openStore({ leaseSweepIntervalMs: 100 });
     const created = await s.create('/registry/events/default/e1', configMap('e1'), { ttlSeconds: 1 });
@@ -171,9 +194,9 @@ describe('SqliteStorage on disk', () => {
     await first.close();
     const second = SqliteStorage.open({ path, leaseSweepIntervalMs: 0 });
     open.push(second);
-    assert.equal(second.sweepExpired(), 0);
+    assert.equal(await second.sweepExpired(), 0);
     await new Promise((r) => setTimeout(r, 1100));
-    assert.equal(second.sweepExpired(), 1);
+    assert.equal(await second.sweepExpired(), 1);
     await rejectsWith(second.get('/registry/events/default/e1'), 'KeyNotFound');
   });
 
@@ -269,6 +292,8 @@ describe('SqliteStorage on disk', () => {
     assert.deepEqual(await nextEvents(w, 1, 1000), []);
     assert.equal(await s.healthy(), false);
     const unavailable = await rejectsWith(s.get('/registry/configmaps/default/a'), 'Unavailable');
-    assert.equal(unavailable.message, 'sqlite storage: The database connection is not open');
+    assert.equal(unavailable.message, 'The database connection is not open');
+    assert.equal(unavailable.backend, 'sqlite');
+    assert.equal(toApiError(unavailable).message, 'the sqlite database is unavailable: The database connection is not open');
   });
 });

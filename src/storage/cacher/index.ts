@@ -22,6 +22,18 @@ function canRequestProgress(s: Storage): s is Storage & WatchProgressRequester {
   return typeof (s as Partial<WatchProgressRequester>).requestWatchProgress === 'function';
 }
 
+/**
+ * An inner storage in this process that knows its current revision without a round trip (the
+ * embedded sqlite log); etcd's is learned with a one-key range read instead.
+ */
+export interface CurrentRevisionReader {
+  currentRevision(): string;
+}
+
+function knowsCurrentRevision(s: Storage): s is Storage & CurrentRevisionReader {
+  return typeof (s as Partial<CurrentRevisionReader>).currentRevision === 'function';
+}
+
 export interface CacherOptions {
   /** Resource prefixes to cache, e.g. '/registry/pods/' (with the trailing slash); other keys pass through. */
   roots: string[];
@@ -183,8 +195,9 @@ export class Cacher implements Storage {
    */
   private async consistent(cache: WatchCache): Promise<boolean> {
     if (!cache.isReady || !this.progress) return false;
-    const current = await this.revisions.current(async () => {
-      const page = await this.inner.list(cache.root, { limit: 1 });
+    const inner = this.inner;
+    const current = knowsCurrentRevision(inner) ? BigInt(inner.currentRevision()) : await this.revisions.current(async () => {
+      const page = await inner.list(cache.root, { limit: 1 });
       return BigInt(page.resourceVersion);
     });
     return cache.waitFresh(current, this.freshnessTimeoutMs, this.requestProgress);

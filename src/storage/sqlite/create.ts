@@ -15,13 +15,13 @@ function keyExists(key: string): StorageError {
   return new StorageError('KeyExists', key, `key already exists: ${key}`);
 }
 
-export function create(log: Log, key: string, obj: KubeObject, opts: CreateOptions = {}): KubeObject {
+export async function create(log: Log, key: string, obj: KubeObject, opts: CreateOptions = {}): Promise<KubeObject> {
   const data = encodeObject(obj);
   if (opts.dryRun) {
     if (live(log.latest(key))) throw keyExists(key);
     return withResourceVersion(obj, '');
   }
-  const row = log.append({ name: key, created: true, deleted: false, lease: leaseExpiry(opts.ttlSeconds), value: data, oldValue: null }, (latest) => {
+  const row = await log.append({ name: key, created: true, deleted: false, lease: leaseExpiry(opts.ttlSeconds), value: data, oldValue: null }, (latest) => {
     if (live(latest)) throw keyExists(key);
   });
   return decodeObject(data, String(row.id), key);

@@ -16,7 +16,7 @@ export async function deleteKey(log: Log, key: string, opts: DeleteOptions = {})
     if (opts.validate) await opts.validate(decodeRow(state));
     if (opts.dryRun) return obj;
     try {
-      const row = log.append({ name: key, created: false, deleted: true, lease: 0, value: state.value, oldValue: null }, unchanged(state));
+      const row = await log.append({ name: key, created: false, deleted: true, lease: 0, value: state.value, oldValue: null }, unchanged(state));
       // As upstream: the last stored object, stamped with the revision of its deletion.
       return decodeObject(state.value, String(row.id), key);
     } catch (e) {

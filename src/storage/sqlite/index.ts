@@ -113,8 +113,8 @@ export class SqliteStorage implements Storage {
     return String(rev);
   }
 
-  /** Deletes the TTL keys expired by now (the sweeper's work, on demand); returns how many. */
-  sweepExpired(): number {
+  /** Deletes the TTL keys expired by now (the sweeper's work, on demand); resolves with how many. */
+  sweepExpired(): Promise<number> {
     return this.sweeper.sweep();
   }
 
@@ -127,6 +127,8 @@ export class SqliteStorage implements Storage {
     if (this.closed) return;
     this.closed = true;
     for (const stop of this.stopBackground) stop();
+    // Writes already queued are committed, not dropped.
+    this.log.flush();
     this.log.broadcaster.close();
     this.db.close();
   }

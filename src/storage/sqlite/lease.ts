@@ -11,19 +11,19 @@ export function leaseExpiry(ttlSeconds: number | undefined, now = Date.now()): n
 export class LeaseSweeper {
   constructor(private readonly log: Log) {}
 
-  /** Deletes every key expired at `now`; returns how many. A key rewritten meanwhile is left alone. */
-  sweep(now = Date.now()): number {
-    let deleted = 0;
-    for (const row of this.log.expired(now)) {
+  /** Deletes every key expired at `now` (one batch); resolves with how many. A key rewritten meanwhile is left alone. */
+  async sweep(now = Date.now()): Promise<number> {
+    const deletes = this.log.expired(now).flatMap(row => {
       const state = live(row);
-      if (!state) continue;
-      try {
-        this.log.append({ name: row.name, created: false, deleted: true, lease: 0, value: state.value, oldValue: null }, unchanged(state));
-        deleted++;
-      } catch (e) {
-        if (!(e instanceof LostRace)) throw e;
-      }
-    }
-    return deleted;
+      if (!state) return [];
+      return [this.log.append({ name: row.name, created: false, deleted: true, lease: 0, value: state.value, oldValue: null }, unchanged(state)).then(
+        () => 1,
+        (e: unknown) => {
+          if (e instanceof LostRace) return 0;
+          throw e;
+        },
+      )];
+    });
+    return (await Promise.all(deletes)).reduce((a, b) => a + b, 0);
   }
 }

@@ -1,11 +1,14 @@
 // Background work on a timer that never keeps the process alive.
 
-/** Runs fn every intervalMs (never when intervalMs <= 0), passing what it throws to onError; returns the stop function. */
-export function every(intervalMs: number, fn: () => void, onError: (e: unknown) => void): () => void {
+/**
+ * Runs fn every intervalMs (never when intervalMs <= 0), passing what it throws or rejects with to
+ * onError; returns the stop function.
+ */
+export function every(intervalMs: number, fn: () => unknown, onError: (e: unknown) => void): () => void {
   if (intervalMs <= 0) return () => {};
   const timer = setInterval(() => {
     try {
-      fn();
+      Promise.resolve(fn()).catch(onError);
     } catch (e) {
       onError(e);
     }

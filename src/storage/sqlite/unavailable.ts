@@ -16,7 +16,7 @@ export async function guarded<T>(key: string, verb: () => T | Promise<T>): Promi
   try {
     return await verb();
   } catch (e) {
-    if (isUnavailable(e)) throw new StorageError('Unavailable', key, `sqlite storage: ${(e as Error).message}`);
+    if (isUnavailable(e)) throw new StorageError('Unavailable', key, (e as Error).message, { backend: 'sqlite' });
     throw e;
   }
 }

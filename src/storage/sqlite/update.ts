@@ -24,7 +24,7 @@ export async function guaranteedUpdate(log: Log, key: string, tryUpdate: UpdateF
     // Without a new TTL the key keeps its expiry across updates (an Event's TTL).
     const lease = opts.ttlSeconds && opts.ttlSeconds > 0 ? leaseExpiry(opts.ttlSeconds) : state?.lease ?? 0;
     try {
-      const row = log.append({ name: key, created: !state, deleted: false, lease, value: data, oldValue: state?.value ?? null }, unchanged(state));
+      const row = await log.append({ name: key, created: !state, deleted: false, lease, value: data, oldValue: state?.value ?? null }, unchanged(state));
       return decodeObject(data, String(row.id), key);
     } catch (e) {
       if (!(e instanceof LostRace)) throw e;
