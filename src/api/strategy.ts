@@ -2,6 +2,7 @@
 // strategy.go files). Defaulting and validation live in api/defaults and api/validation.
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceInfo } from './resource-info.js';
+import { builtinStatusUpdate } from './status-strategy.js';
 import type { KubeObject } from './types.js';
 
 export interface Strategy {
@@ -213,11 +214,10 @@ function markCRDForDeletion(obj: KubeObject): string[] {
   return [CRD_CLEANUP_FINALIZER];
 }
 
-/** CRD status writes keep metadata changes: upstream's status strategy resets only the spec (ResetObjectMetaForStatus with itself). */
-function crdStatusUpdate(desired: KubeObject, current: KubeObject): KubeObject {
-  const next = structuredClone(desired);
-  next['spec'] = structuredClone(current['spec']);
-  return next;
+/** Upstream's csrStrategy PrepareForUpdate: spec is fixed at create, status changes through subresources. */
+function keepCSRSpec(next: KubeObject, current: KubeObject): void {
+  if (current['spec'] === undefined) delete next['spec'];
+  else next['spec'] = structuredClone(current['spec']);
 }
 
 export function strategyFor(info: ResourceInfo): Strategy {
@@ -232,13 +232,14 @@ export function strategyFor(info: ResourceInfo): Strategy {
   const initial = initialStatuses[k];
   if (initial) s.initialStatus = initial;
   else if (hasStatus && !statusResetExceptions.has(k)) s.initialStatus = () => ({});
+  if (hasStatus) s.prepareStatusUpdate = builtinStatusUpdate(k);
   if (k === 'pods.') s.gracePeriodSeconds = podGracePeriod;
+  if (k === 'certificatesigningrequests.certificates.k8s.io') s.prepareForUpdate = keepCSRSpec;
   if (k === 'services.') s.prepareForUpdate = keepServiceAllocations;
   if (k === 'namespaces.') s.prepareForUpdate = keepNamespaceFinalizers;
   if (k === 'namespaces.') s.specFinalizers = obj => ((obj['spec'] ?? {}) as { finalizers?: string[] }).finalizers ?? [];
   if (k === 'customresourcedefinitions.apiextensions.k8s.io') {
     s.markForDeletion = markCRDForDeletion;
-    s.prepareStatusUpdate = crdStatusUpdate;
     s.initialStatus = crdInitialStatus;
     s.prepareForUpdate = crdRecordStorageVersion;
   }
