@@ -1,8 +1,10 @@
 // Reads and parses request bodies: the 3 MiB limit upstream enforces, then JSON or YAML.
 import type { Request } from 'express';
 import { parse as parseYaml } from 'yaml';
+import { parseJson } from '../api/decode/json-parse.js';
 import { errors } from '../api/errors.js';
 import { decodeProtobufObject } from '../api/protobuf/index.js';
+import { noteYamlStrictError } from '../api/strict-errors.js';
 import type { BodyType } from './negotiate.js';
 
 declare module 'express-serve-static-core' {
@@ -36,14 +38,18 @@ export function parseBody(raw: Buffer, type: BodyType): unknown {
   const text = raw.toString('utf8');
   if (text.trim() === '') throw errors.badRequest('the request body is empty');
   if (type === 'yaml' || type === 'apply-patch') {
+    let data: unknown;
     try {
-      return parseYaml(text, { uniqueKeys: false, merge: false, version: '1.1' }) as unknown;
+      data = parseYaml(text, { uniqueKeys: false, merge: false, version: '1.1' }) as unknown;
     } catch (e) {
       throw errors.badRequest(`error converting YAML to JSON: ${(e as Error).message}`);
     }
+    noteYamlStrictError(data, text);
+    return data;
   }
+  // parseJson remembers duplicate keys, which strict field validation reports.
   try {
-    return JSON.parse(text) as unknown;
+    return parseJson(text);
   } catch (e) {
     throw errors.badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
   }
