@@ -20,6 +20,7 @@ import { issuerDiscoveryRouter } from '../endpoints/service-account-issuer-disco
 import { authorizationFilter } from '../filters/authorization.js';
 import { warningsFilter } from '../filters/warnings.js';
 import { accessReviewHandlers } from '../endpoints/access-reviews.js';
+import { componentStatusHandlers, type ComponentServer } from '../endpoints/component-statuses.js';
 import type { Authorization } from '../authz/union.js';
 import { cacheControlFilter } from '../filters/cache-control.js';
 import { httpLoggingFilter } from '../filters/http-logging.js';
@@ -55,6 +56,8 @@ export interface AppDeps {
   authorization: Authorization;
   /** Auditing (--audit-policy-file plus a backend); absent means off. */
   auditor?: Auditor;
+  /** What componentstatuses probes; absent serves none. */
+  componentServers?: () => ComponentServer[];
 }
 
 function panicRecovery(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
@@ -101,7 +104,7 @@ export function buildApp(deps: AppDeps): Express {
     catalog: deps.catalog,
     storeFor: info => deps.stores.storeFor(info),
     minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds,
-    virtual: { ...accessReviewHandlers(deps.authorization), ...authenticationResources(deps.authentication, deps.getObject, deps.nodeRestriction ?? false), ...podSubresourceHandlers(deps.stores) },
+    virtual: { ...accessReviewHandlers(deps.authorization), ...authenticationResources(deps.authentication, deps.getObject, deps.nodeRestriction ?? false), ...podSubresourceHandlers(deps.stores), ...componentStatusHandlers(deps.componentServers ?? (() => [])) },
   }));
   app.use((_req: Request, res: Response) => writeError(res, errors.notFoundPath()));
   if (deps.auditor) app.use(auditPanic);
