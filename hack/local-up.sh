@@ -36,6 +36,7 @@ MSG
 bin/kube-apiserver \
   --secure-port="${SECURE_PORT}" \
   --advertise-address=127.0.0.1 \
+  --endpoint-reconciler-type=none \
   --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
   --client-ca-file="$PKI/ca.crt" \
   --etcd-servers="https://localhost:${ETCD_PORT}" \
