@@ -1,6 +1,7 @@
 // Writes through a built-in resource's /status subresource: what each upstream status strategy's
 // PrepareForUpdate takes from the stored object (pkg/registry/*/*/strategy.go). Most keep the
 // client's metadata changes and reset only spec; a few reset metadata too.
+import { nowTimestamp } from '../registry/meta.js';
 import type { KubeObject, ObjectMeta } from './types.js';
 
 type Fields = Record<string, unknown>;
@@ -37,7 +38,24 @@ function csrStatusExtra(next: KubeObject, current: KubeObject): void {
   next['status'] = status;
 }
 
+/**
+ * pkg/registry/core/persistentvolume (PersistentVolumeLastPhaseTransitionTime, GA in 1.31): a
+ * phase change the client did not time is stamped now; an unchanged phase keeps its time.
+ */
+function pvStatusExtra(next: KubeObject, current: KubeObject): void {
+  const status = { ...((next['status'] ?? {}) as Fields) };
+  const old = (current['status'] ?? {}) as Fields;
+  const time = status['lastPhaseTransitionTime'];
+  if (status['phase'] === old['phase']) {
+    if (time === undefined && old['lastPhaseTransitionTime'] !== undefined) status['lastPhaseTransitionTime'] = old['lastPhaseTransitionTime'];
+  } else if (time === undefined || time === old['lastPhaseTransitionTime']) {
+    status['lastPhaseTransitionTime'] = nowTimestamp();
+  }
+  next['status'] = status;
+}
+
 const RESETS: Record<string, StatusReset> = {
+  'persistentvolumes.': { extra: pvStatusExtra },
   'deployments.apps': { meta: ['labels'] },
   'pods.': { meta: ['ownerReferences'], extra: podStatusExtra },
   'certificatesigningrequests.certificates.k8s.io': { extra: csrStatusExtra },

@@ -2,6 +2,7 @@
 // strategy.go files). Defaulting and validation live in api/defaults and api/validation.
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceInfo } from './resource-info.js';
+import { nowTimestamp } from '../registry/meta.js';
 import { builtinStatusUpdate } from './status-strategy.js';
 import type { KubeObject } from './types.js';
 
@@ -81,7 +82,8 @@ export function podQOSClass(pod: KubeObject): 'Guaranteed' | 'Burstable' | 'Best
 const initialStatuses: Record<string, (obj: KubeObject) => unknown> = {
   'pods.': pod => ({ phase: 'Pending', qosClass: podQOSClass(pod) }),
   'namespaces.': () => ({ phase: 'Active' }),
-  'persistentvolumes.': () => ({ phase: 'Pending' }),
+  // PersistentVolumeLastPhaseTransitionTime: the Pending phase is timed from creation.
+  'persistentvolumes.': () => ({ phase: 'Pending', lastPhaseTransitionTime: nowTimestamp() }),
   'persistentvolumeclaims.': () => ({ phase: 'Pending' }),
   'services.': () => ({ loadBalancer: {} }),
 };

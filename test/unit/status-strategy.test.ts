@@ -101,6 +101,21 @@ describe('status strategies', () => {
     assert.equal((m['spec'] as { signerName: string }).signerName, 'example.com/s');
   });
 
+  it('persistentvolumes time phase changes (PersistentVolumeLastPhaseTransitionTime)', async () => {
+    const stores = await setup();
+    const pvs = stores.builtin('', 'persistentvolumes');
+    const pv = await pvs.create('', { metadata: { name: 'pv' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/tmp/pv' } } }, { dryRun: false });
+    const created = pv['status'] as { phase: string; lastPhaseTransitionTime: string };
+    assert.equal(created.phase, 'Pending');
+    assert.match(created.lastPhaseTransitionTime, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    const { object: same } = await pvs.update('', 'pv', 'status', cur => ({ ...cur!, status: { phase: 'Pending' } }), { dryRun: false });
+    assert.equal((same['status'] as { lastPhaseTransitionTime: string }).lastPhaseTransitionTime, created.lastPhaseTransitionTime);
+    const { object: moved } = await pvs.update('', 'pv', 'status', cur => ({ ...cur!, status: { ...(cur!['status'] as object), phase: 'Available' } }), { dryRun: false });
+    assert.match((moved['status'] as { lastPhaseTransitionTime: string }).lastPhaseTransitionTime, /Z$/);
+    const { object: timed } = await pvs.update('', 'pv', 'status', cur => ({ ...cur!, status: { phase: 'Released', lastPhaseTransitionTime: '2020-01-01T00:00:00Z' } }), { dryRun: false });
+    assert.equal((timed['status'] as { lastPhaseTransitionTime: string }).lastPhaseTransitionTime, '2020-01-01T00:00:00Z');
+  });
+
   it('keeps identity, timestamps and generation on status writes', async () => {
     const stores = await setup();
     const ds = stores.builtin('apps', 'deployments');
