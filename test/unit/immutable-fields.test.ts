@@ -82,6 +82,40 @@ describe('immutable fields on update', () => {
     assert.match(msg, /^ControllerRevision.apps "cr" is invalid: data: Invalid value: runtime.RawExtension\{Raw:\[\]uint8\{0x7b, .*\}, Object:runtime.Object\(nil\)\}: field is immutable$/);
   });
 
+  it('PersistentVolume source and volumeMode (upstream path "volumeMode")', async () => {
+    const msg = await refused('', 'persistentvolumes', '', {
+      metadata: { name: 'pv' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/a' } },
+    } as KubeObject, o => {
+      (o['spec'] as Record<string, unknown>)['hostPath'] = { path: '/b' };
+      (o['spec'] as Record<string, unknown>)['volumeMode'] = 'Block';
+    });
+    assert.match(msg, /^PersistentVolume "pv" is invalid: \[spec.persistentvolumesource: Forbidden: spec.persistentvolumesource is immutable after creation\n/);
+    assert.match(msg, /, volumeMode: Invalid value: "Block": field is immutable\]$/);
+  });
+
+  it('CertificateSigningRequest decisions and issued certificates stay', async () => {
+    const stores = await setup();
+    const csrs = stores.builtin('certificates.k8s.io', 'certificatesigningrequests');
+    const request = Buffer.from('-----BEGIN CERTIFICATE REQUEST-----\n-----END CERTIFICATE REQUEST-----\n').toString('base64');
+    await csrs.create('', { metadata: { name: 'c' }, spec: { request, signerName: 'example.com/s', usages: ['digital signature'] } } as KubeObject, { dryRun: false });
+    const approved = [{ type: 'Approved', status: 'True', reason: 'r', message: 'm' }];
+    await csrs.update('', 'c', 'approval', cur => ({ ...cur!, status: { conditions: approved } }), { dryRun: false });
+    await csrs.update('', 'c', 'status', cur => ({ ...cur!, status: { ...(cur!['status'] as object), certificate: 'eA==' } }), { dryRun: false });
+    const errs: string[] = [];
+    for (const [sub, status] of [['approval', { conditions: [] }], ['status', { conditions: approved, certificate: 'eQ==' }]] as const) {
+      try {
+        await csrs.update('', 'c', sub, cur => ({ ...cur!, status: { ...(cur!['status'] as object), ...status } }), { dryRun: false });
+      } catch (e) {
+        assert.ok(isApiError(e) && e.code === 422);
+        errs.push(e.message);
+      }
+    }
+    assert.deepEqual(errs, [
+      'CertificateSigningRequest.certificates.k8s.io "c" is invalid: status.conditions: Forbidden: updates may not remove a condition of type "Approved"',
+      'CertificateSigningRequest.certificates.k8s.io "c" is invalid: status.certificate: Forbidden: updates may not modify existing certificate content',
+    ]);
+  });
+
   it('events.k8s.io Event: paths name the core fields; the message drops the repeated reason', async () => {
     const ev = {
       apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'e' }, eventTime: '2024-01-01T00:00:00.000000Z',

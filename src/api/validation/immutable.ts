@@ -122,6 +122,18 @@ function resourceQuotaUpdate(o: Obj, old: Obj): Causes {
   return out;
 }
 
+/** ValidateCertificateSigningRequestUpdate's update rules: decisions stay, an issued certificate stays. */
+function csrUpdate(o: Obj, old: Obj): Causes {
+  const out: Causes = [];
+  const conditions = (x: Obj, type: string) => list(obj(x['status'])?.['conditions']).filter(c => str(obj(c)?.['type']) === type).length;
+  for (const type of ['Approved', 'Denied', 'Failed']) {
+    if (conditions(o, type) < conditions(old, type)) out.push(fe.forbidden('status.conditions', `updates may not remove a condition of type ${JSON.stringify(type)}`));
+  }
+  const cert = str(obj(old['status'])?.['certificate']);
+  if (cert !== '' && cert !== str(obj(o['status'])?.['certificate'])) out.push(fe.forbidden('status.certificate', 'updates may not modify existing certificate content'));
+  return [...out, ...meta(o, old)];
+}
+
 /**
  * ValidateEventUpdate's strict part for events.k8s.io/v1 writes. Paths name the internal
  * (core) fields; upstream checks reason twice and reports it twice.
@@ -162,6 +174,7 @@ export const immutableFieldValidators: Record<string, UpdateValidator> = {
   'volumeattachments.storage.k8s.io': volumeAttachmentUpdate,
   'controllerrevisions.apps': controllerRevisionUpdate,
   'resourcequotas.': resourceQuotaUpdate,
+  'certificatesigningrequests.certificates.k8s.io': csrUpdate,
   'ingressclasses.networking.k8s.io': stringField(o => obj(o['spec'])?.['controller'], 'spec.controller'),
   'runtimeclasses.node.k8s.io': stringField(o => o['handler'], 'handler'),
   'endpointslices.discovery.k8s.io': stringField(o => o['addressType'], 'addressType'),
