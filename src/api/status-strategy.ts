@@ -94,3 +94,20 @@ export function builtinStatusUpdate(key: string): (desired: KubeObject, current:
     return next;
   };
 }
+
+/** GetResetFields of the status strategies that reset more than spec: fields a status write never owns. */
+const RESET_FIELDS: Record<string, string[][]> = {
+  'deployments.apps': [['spec'], ['metadata', 'labels']],
+  'pods.': [['spec'], ['metadata', 'deletionTimestamp'], ['metadata', 'ownerReferences']],
+  'certificatesigningrequests.certificates.k8s.io': [['spec'], ['status', 'conditions']],
+  'apiservices.apiregistration.k8s.io': [['spec'], ['metadata']],
+  'volumeattachments.storage.k8s.io': [['metadata'], ['spec']],
+  'validatingadmissionpolicies.admissionregistration.k8s.io': [['spec'], ['metadata']],
+  'flowschemas.flowcontrol.apiserver.k8s.io': [['metadata'], ['spec']],
+  'prioritylevelconfigurations.flowcontrol.apiserver.k8s.io': [['metadata'], ['spec']],
+};
+
+/** The field paths a write through `<resource>.<group>`/status leaves to others (spec for most). */
+export function statusResetFields(key: string): string[][] {
+  return RESET_FIELDS[key] ?? [['spec']];
+}
