@@ -64,6 +64,37 @@ describe('upstream exactness', () => {
     assert.match(warning, /299 - "duplicate field \\"spec.replicas\\""/);
   });
 
+  // apiextensions-apiserver schemaCoercingDecoder: decode errors (duplicates) first, then pruned unknown fields.
+  it('strict decoding of a custom resource reports duplicates and unknown fields together', async () => {
+    await s.kubectlOk(['apply', '-f', '-'], `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.exact.example.com}
+spec:
+  group: exact.example.com
+  scope: Namespaced
+  names: {plural: gadgets, singular: gadget, kind: Gadget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec: {type: object, properties: {size: {type: integer}}}
+`);
+    await s.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', 'crd/gadgets.exact.example.com']);
+    const body = '{"apiVersion":"exact.example.com/v1","kind":"Gadget","metadata":{"name":"g"},"spec":{"size":1,"size":2,"color":"red"}}';
+    let r = await s.http('POST', '/apis/exact.example.com/v1/namespaces/exact/gadgets?fieldValidation=Strict', { body, headers: { 'Content-Type': 'application/json' } });
+    for (let i = 0; i < 50 && r.status === 404; i++) {
+      await new Promise(res => setTimeout(res, 200));
+      r = await s.http('POST', '/apis/exact.example.com/v1/namespaces/exact/gadgets?fieldValidation=Strict', { body, headers: { 'Content-Type': 'application/json' } });
+    }
+    assert.equal(r.status, 400, r.body);
+    assert.equal(r.json<{ message: string }>().message,
+      'Gadget in version "v1" cannot be handled as a Gadget: strict decoding error: duplicate field "spec.size", unknown field "spec.color"');
+  });
+
   // pkg/apis/events/v1 AddFieldLabelConversionsForEvent; pkg/registry/core/event ToSelectableFields.
   it('finds an events.k8s.io Event by source=<reportingController>', async () => {
     const ev = {
