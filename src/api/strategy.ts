@@ -237,6 +237,8 @@ export function strategyFor(info: ResourceInfo): Strategy {
   if (hasStatus) s.prepareStatusUpdate = builtinStatusUpdate(k);
   if (k === 'pods.') s.gracePeriodSeconds = podGracePeriod;
   if (k === 'certificatesigningrequests.certificates.k8s.io') s.prepareForUpdate = keepCSRSpec;
+  // deploymentStrategy: annotations are copied to the ReplicaSets, so their changes bump generation too.
+  if (k === 'deployments.apps') s.generationContent = obj => ({ spec: obj['spec'], annotations: obj.metadata.annotations ?? {} });
   if (k === 'services.') s.prepareForUpdate = keepServiceAllocations;
   if (k === 'namespaces.') s.prepareForUpdate = keepNamespaceFinalizers;
   if (k === 'namespaces.') s.specFinalizers = obj => ((obj['spec'] ?? {}) as { finalizers?: string[] }).finalizers ?? [];

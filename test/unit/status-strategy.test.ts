@@ -116,6 +116,17 @@ describe('status strategies', () => {
     assert.equal((timed['status'] as { lastPhaseTransitionTime: string }).lastPhaseTransitionTime, '2020-01-01T00:00:00Z');
   });
 
+  it('deployment annotation changes bump generation on main writes only (deploymentStrategy)', async () => {
+    const stores = await setup();
+    const ds = stores.builtin('apps', 'deployments');
+    await ds.create('ns1', { metadata: meta('ga'), spec: { selector: { matchLabels: { app: 'x' } }, template } }, { dryRun: false });
+    const annotate = (v: string) => (cur: KubeObject | null) => ({ ...cur!, metadata: { ...cur!.metadata, annotations: { n: v } } });
+    assert.equal((await ds.update('ns1', 'ga', 'status', annotate('2'), { dryRun: false })).object.metadata.generation, 1);
+    assert.equal((await ds.update('ns1', 'ga', '', annotate('3'), { dryRun: false })).object.metadata.generation, 2);
+    const labelled = await ds.update('ns1', 'ga', '', cur => ({ ...cur!, metadata: { ...cur!.metadata, labels: { a: '9' } } }), { dryRun: false });
+    assert.equal(labelled.object.metadata.generation, 2);
+  });
+
   it('keeps identity, timestamps and generation on status writes', async () => {
     const stores = await setup();
     const ds = stores.builtin('apps', 'deployments');
