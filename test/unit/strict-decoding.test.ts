@@ -8,6 +8,8 @@ import { decodeObject } from '../../src/api/decode.js';
 import { isApiError } from '../../src/api/errors.js';
 import { untypedStrictErrors, yamlDuplicateKeyError } from '../../src/api/strict-errors.js';
 import { parseBody } from '../../src/endpoints/body.js';
+import { addWarnings } from '../../src/endpoints/handlers/decode-body.js';
+import type { Response } from 'express';
 
 const deployments = builtinCatalog().lookup('apps', 'v1', 'deployments')!;
 
@@ -77,5 +79,13 @@ describe('strict decoding over HTTP bodies', () => {
     const body = parseBody(Buffer.from('{"spec":{"a":1,"a":2,"m":{"k":"1","k":"2"}},"list":[{"x":1,"x":2}]}'), 'json');
     assert.deepEqual(untypedStrictErrors(body), ['duplicate field "spec.a"', 'duplicate field "spec.m.k"', 'duplicate field "list[0].x"']);
     assert.deepEqual(untypedStrictErrors(parseBody(Buffer.from('a: 1\na: 2\n'), 'yaml')), ['yaml: unmarshal errors:\n  line 2: key "a" already set in map']);
+  });
+
+  it('Warn headers: each text once, multi-line texts dropped as net.NewWarningHeader refuses them', () => {
+    const headers: Record<string, unknown> = {};
+    const res = { getHeader: (k: string) => headers[k], setHeader: (k: string, v: unknown) => { headers[k] = v; } } as unknown as Response;
+    addWarnings(res, ['unknown field "spec.a"', 'yaml: unmarshal errors:\n  line 2: key "a" already set in map']);
+    addWarnings(res, ['unknown field "spec.a"', 'duplicate field "spec.b"']);
+    assert.deepEqual(headers['Warning'], ['299 - "unknown field \\"spec.a\\""', '299 - "duplicate field \\"spec.b\\""']);
   });
 });

@@ -9,13 +9,21 @@ import { parseBody, readRawBody } from '../body.js';
 import { requestBodyType } from '../negotiate.js';
 import { fieldValidationOf } from './params.js';
 
-/** Adds upstream-style `Warning: 299 - "..."` headers. */
+/**
+ * Adds upstream-style `Warning: 299 - "..."` headers. As upstream's warning recorder, a text
+ * already sent is not repeated, and one with control characters (a multi-line YAML error) is
+ * dropped: net.NewWarningHeader refuses it.
+ */
 export function addWarnings(res: Response, warnings: string[]): void {
-  if (warnings.length === 0) return;
   const existing = res.getHeader('Warning');
   const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
-  for (const w of warnings) list.push(`299 - ${JSON.stringify(w)}`);
-  res.setHeader('Warning', list);
+  const before = list.length;
+  for (const w of warnings) {
+    const header = `299 - ${JSON.stringify(w)}`;
+    if (w === '' || /[\u0000-\u001f\u007f]/.test(w) || list.includes(header)) continue;
+    list.push(header);
+  }
+  if (list.length > before) res.setHeader('Warning', list);
 }
 
 export function decodeTyped(ctx: HandlerContext, data: unknown): KubeObject {
