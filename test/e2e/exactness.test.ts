@@ -129,6 +129,10 @@ spec:
     assert.match(r.stdout, /^scheduler\s+(Healthy|Unhealthy)/m);
     const one = JSON.parse(await s.kubectlOk(['get', 'cs', 'etcd-0', '-o', 'json'])) as { conditions: { type: string; status: string; message: string }[] };
     assert.deepEqual(one.conditions, [{ type: 'Healthy', status: 'True', message: 'ok' }]);
+    const list = (await s.http('GET', '/api/v1/componentstatuses')).json<{ kind: string; metadata: object; items: { metadata: { name: string } }[] }>();
+    assert.equal(list.kind, 'ComponentStatusList');
+    assert.deepEqual(list.metadata, {});
+    assert.deepEqual(list.items.map(i => i.metadata.name), ['controller-manager', 'scheduler', 'etcd-0']);
     const missing = await s.http('GET', '/api/v1/componentstatuses/nope');
     assert.equal(missing.status, 500);
     assert.equal(missing.json<{ message: string }>().message, 'Internal error occurred: Component not found: nope');
