@@ -193,7 +193,7 @@ export class WatchMux {
       if (this.closed || this.stream || this.subs.size === 0) return;
       // open() re-creates every watch; an etcd still down fails it or the new stream, and we try again.
       this.open().catch(() => this.scheduleResume());
-    }, delay);
+    }, delay).unref();
   }
 
   private onResponse(resp: IWatchResponse): void {
