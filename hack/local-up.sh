@@ -56,6 +56,7 @@ MSG
 bin/kube-apiserver \
   --secure-port="${SECURE_PORT}" \
   --advertise-address=127.0.0.1 \
+  --endpoint-reconciler-type=none \
   --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
   --client-ca-file="$PKI/ca.crt" \
   "${STORAGE_FLAGS[@]}" \

@@ -11,6 +11,7 @@ import { isObject, type KubeObject } from './types.js';
 import { JsonSyntaxError, parseJson } from './decode/json-parse.js';
 import { SchemaCompiler, type SchemaObject } from './decode/schema.js';
 import { DecodeFailure, walkValue } from './decode/walk.js';
+import { yamlStrictErrorOf } from './strict-errors.js';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 
@@ -153,9 +154,11 @@ export function decodeObject(info: ResourceInfo, body: unknown, opts: DecodeOpti
       throw e;
     }
     if (result.typeError !== undefined) throw errors.badRequest(`${prefix}: ${result.typeError}`);
-    if (result.strictErrors.length > 0) {
-      if (opts.fieldValidation === 'Strict') throw errors.badRequest(`${prefix}: strict decoding error: ${result.strictErrors.join(', ')}`);
-      warnings.push(...result.strictErrors);
+    const yamlError = yamlStrictErrorOf(source);
+    const strictErrors = yamlError === undefined ? result.strictErrors : [yamlError, ...result.strictErrors];
+    if (strictErrors.length > 0) {
+      if (opts.fieldValidation === 'Strict') throw errors.badRequest(`${prefix}: strict decoding error: ${strictErrors.join(', ')}`);
+      warnings.push(...strictErrors);
     }
     value = result.value;
   }

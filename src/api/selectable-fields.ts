@@ -44,7 +44,8 @@ accept('/v1/secrets', ['type', 'metadata.namespace', 'metadata.name']);
 accept('/v1/services', ['metadata.namespace', 'metadata.name', 'spec.clusterIP', 'spec.type']);
 accept('batch/v1/jobs', ['metadata.name', 'metadata.namespace', 'status.successful']);
 accept('certificates.k8s.io/v1/certificatesigningrequests', ['metadata.name', 'spec.signerName']);
-accept('events.k8s.io/v1/events', ['reason', 'type', 'metadata.namespace', 'metadata.name'], {
+// pkg/apis/events/v1 AddFieldLabelConversionsForEvent: `source` stays, reading core's fallback.
+accept('events.k8s.io/v1/events', ['reason', 'source', 'type', 'metadata.namespace', 'metadata.name'], {
   'regarding.kind': 'involvedObject.kind',
   'regarding.namespace': 'involvedObject.namespace',
   'regarding.name': 'involvedObject.name',
@@ -148,7 +149,8 @@ const SPECIFIC: Record<string, (o: Obj) => Record<string, string>> = {
   },
   'batch/jobs': o => ({ 'status.successful': itoa(obj(o.status).succeeded) }),
   'certificates.k8s.io/certificatesigningrequests': o => ({ 'spec.signerName': str(obj(o.spec).signerName) }),
-  'events.k8s.io/events': eventsV1Fields,
+  // Stored events.k8s.io events are core/v1 Events (the storage version); upstream's GetAttrs reads either as the internal type.
+  'events.k8s.io/events': o => (o['apiVersion'] === 'v1' || 'involvedObject' in o ? coreEventFields(o) : eventsV1Fields(o)),
 };
 
 /**

@@ -2,6 +2,8 @@
 // strategy.go files). Defaulting and validation live in api/defaults and api/validation.
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceInfo } from './resource-info.js';
+import { nowTimestamp } from '../registry/meta.js';
+import { builtinStatusUpdate } from './status-strategy.js';
 import type { KubeObject } from './types.js';
 
 export interface Strategy {
@@ -80,7 +82,8 @@ export function podQOSClass(pod: KubeObject): 'Guaranteed' | 'Burstable' | 'Best
 const initialStatuses: Record<string, (obj: KubeObject) => unknown> = {
   'pods.': pod => ({ phase: 'Pending', qosClass: podQOSClass(pod) }),
   'namespaces.': () => ({ phase: 'Active' }),
-  'persistentvolumes.': () => ({ phase: 'Pending' }),
+  // PersistentVolumeLastPhaseTransitionTime: the Pending phase is timed from creation.
+  'persistentvolumes.': () => ({ phase: 'Pending', lastPhaseTransitionTime: nowTimestamp() }),
   'persistentvolumeclaims.': () => ({ phase: 'Pending' }),
   'services.': () => ({ loadBalancer: {} }),
 };
@@ -213,11 +216,10 @@ function markCRDForDeletion(obj: KubeObject): string[] {
   return [CRD_CLEANUP_FINALIZER];
 }
 
-/** CRD status writes keep metadata changes: upstream's status strategy resets only the spec (ResetObjectMetaForStatus with itself). */
-function crdStatusUpdate(desired: KubeObject, current: KubeObject): KubeObject {
-  const next = structuredClone(desired);
-  next['spec'] = structuredClone(current['spec']);
-  return next;
+/** Upstream's csrStrategy PrepareForUpdate: spec is fixed at create, status changes through subresources. */
+function keepCSRSpec(next: KubeObject, current: KubeObject): void {
+  if (current['spec'] === undefined) delete next['spec'];
+  else next['spec'] = structuredClone(current['spec']);
 }
 
 export function strategyFor(info: ResourceInfo): Strategy {
@@ -232,13 +234,16 @@ export function strategyFor(info: ResourceInfo): Strategy {
   const initial = initialStatuses[k];
   if (initial) s.initialStatus = initial;
   else if (hasStatus && !statusResetExceptions.has(k)) s.initialStatus = () => ({});
+  if (hasStatus) s.prepareStatusUpdate = builtinStatusUpdate(k);
   if (k === 'pods.') s.gracePeriodSeconds = podGracePeriod;
+  if (k === 'certificatesigningrequests.certificates.k8s.io') s.prepareForUpdate = keepCSRSpec;
+  // deploymentStrategy: annotations are copied to the ReplicaSets, so their changes bump generation too.
+  if (k === 'deployments.apps') s.generationContent = obj => ({ spec: obj['spec'], annotations: obj.metadata.annotations ?? {} });
   if (k === 'services.') s.prepareForUpdate = keepServiceAllocations;
   if (k === 'namespaces.') s.prepareForUpdate = keepNamespaceFinalizers;
   if (k === 'namespaces.') s.specFinalizers = obj => ((obj['spec'] ?? {}) as { finalizers?: string[] }).finalizers ?? [];
   if (k === 'customresourcedefinitions.apiextensions.k8s.io') {
     s.markForDeletion = markCRDForDeletion;
-    s.prepareStatusUpdate = crdStatusUpdate;
     s.initialStatus = crdInitialStatus;
     s.prepareForUpdate = crdRecordStorageVersion;
   }

@@ -7,6 +7,7 @@ import type { CustomType } from '../api/custom-type.js';
 import { errors } from '../api/errors.js';
 import type { ResourceInfo, SubresourceInfo } from '../api/resource-info.js';
 import type { KubeObject, StatusCause } from '../api/types.js';
+import { untypedStrictErrors } from '../api/strict-errors.js';
 import { fe } from '../api/validation/field.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/metadata.js';
 import { isDNS1123Subdomain } from '../api/validation/names.js';
@@ -107,12 +108,15 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
     ...(scale ? { scale } : {}),
     validateFieldSelector: selector => validateCustomResourceFieldSelector(v, selector, namespaced),
     decode(body, mode) {
+      // Decode errors first, then what pruning found unknown (upstream's schemaCoercingDecoder).
+      const decodeProblems = mode === 'Ignore' ? [] : untypedStrictErrors(body);
       const obj = structuredClone(body) as KubeObject;
       const { error, unknownFields } = decodeCustomResource(obj, schema, { preserveUnknownFields });
       if (error) throw errors.badRequest(error);
       if (!(obj.metadata && typeof obj.metadata === 'object')) obj.metadata = {};
-      const problems = unknownFields.map(p => `unknown field ${JSON.stringify(p)}`);
-      if (mode === 'Strict' && problems.length > 0) throw errors.badRequest(`strict decoding error: ${problems.join(', ')}`);
+      const problems = [...decodeProblems, ...unknownFields.map(p => `unknown field ${JSON.stringify(p)}`)];
+      // transformDecodeError names the kinds, as for built-in types.
+      if (mode === 'Strict' && problems.length > 0) throw errors.badRequest(`${kind} in version "${v.name}" cannot be handled as a ${kind}: strict decoding error: ${problems.join(', ')}`);
       return { obj, warnings: mode === 'Warn' ? problems : [] };
     },
     applyDefaults: obj => defaultCustomResource(obj, schema),

@@ -1,9 +1,11 @@
 // Reads and parses request bodies: the 3 MiB limit upstream enforces, then JSON or YAML.
 import type { Request } from 'express';
+import { parseJson } from '../api/decode/json-parse.js';
 import { errors } from '../api/errors.js';
 import { excessiveJsonNesting } from '../api/decode/depth.js';
 import { parseYamlBody } from '../api/decode/yaml.js';
 import { decodeProtobufObject } from '../api/protobuf/index.js';
+import { noteYamlStrictError } from '../api/strict-errors.js';
 import type { BodyType } from './negotiate.js';
 
 declare module 'express-serve-static-core' {
@@ -36,11 +38,16 @@ export function parseBody(raw: Buffer, type: BodyType): unknown {
   if (type === 'protobuf') return decodeProtobufObject(raw);
   const text = raw.toString('utf8');
   if (text.trim() === '') throw errors.badRequest('the request body is empty');
-  if (type === 'yaml' || type === 'apply-patch') return parseYamlBody(text);
+  if (type === 'yaml' || type === 'apply-patch') {
+    const data = parseYamlBody(text);
+    noteYamlStrictError(data, text);
+    return data;
+  }
   const tooDeep = excessiveJsonNesting(text);
   if (tooDeep !== undefined) throw errors.badRequest(`couldn't get version/kind; json parse error: invalid character '${tooDeep}' exceeded max depth`);
+  // parseJson remembers duplicate keys, which strict field validation reports.
   try {
-    return JSON.parse(text) as unknown;
+    return parseJson(text);
   } catch (e) {
     throw errors.badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
   }

@@ -38,7 +38,8 @@ export function writeObject(res: Response, neg: Negotiated, info: ResourceInfo, 
 }
 
 function listMetaOf(rv: string, cont?: string, remaining?: number): ListMeta {
-  const m: ListMeta = { resourceVersion: rv };
+  // ListMeta's resourceVersion is omitempty: lists served without storage (componentstatuses) have none.
+  const m: ListMeta = rv ? { resourceVersion: rv } : {};
   if (cont) m.continue = cont;
   if (remaining !== undefined) m.remainingItemCount = remaining;
   return m;

@@ -8,6 +8,7 @@ import {
   auditUserOf, enrichObjectRef, nowMicros, sourceIPs, statusFromBody, truncateUserAgent, withoutManagedFields,
   type AuditEvent, type ResponseStatus,
 } from '../audit/event.js';
+import { bodyAsJson } from '../audit/body-json.js';
 import { levelAtLeast, type AuditStage, type PolicyAttributes, type RequestAuditConfig } from '../audit/policy.js';
 import { withAuditAnnotations } from '../api/audit-annotations.js';
 import { metrics } from '../observability/metrics.js';
@@ -67,19 +68,6 @@ function newEvent(req: Request, ri: RequestInfo, cfg: RequestAuditConfig): Audit
   return ev;
 }
 
-function isJsonType(contentType: string | number | string[] | undefined): boolean {
-  return typeof contentType === 'string' && /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(contentType.trim());
-}
-
-function parseJson(buf: Buffer | undefined): unknown {
-  if (!buf || buf.length === 0) return undefined;
-  try {
-    return JSON.parse(buf.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 function chunkToBuffer(chunk: unknown, encoding: unknown): Buffer | undefined {
   if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
   if (chunk instanceof Uint8Array) return Buffer.from(chunk);
@@ -120,8 +108,8 @@ function writeInternalError(req: Request, res: Response, message: string): void 
 
 /** Fills in what the handler contributed: the decoded request body, as LogRequestObject / LogRequestPatch. */
 function addRequestObject(audit: RequestAudit, req: Request, ri: RequestInfo): void {
-  if (audit.ev.requestObject !== undefined || !isJsonType(req.headers['content-type'])) return;
-  const obj = parseJson(req.receivedBody);
+  if (audit.ev.requestObject !== undefined) return;
+  const obj = bodyAsJson(req.receivedBody, req.headers['content-type']);
   if (obj === undefined) return;
   if (audit.ev.objectRef && (ri.verb === 'create' || ri.verb === 'update')) enrichObjectRef(audit.ev.objectRef, obj);
   if (levelAtLeast(audit.cfg.level, 'Request')) audit.ev.requestObject = audit.cfg.omitManagedFields ? withoutManagedFields(obj) : obj;
@@ -187,7 +175,7 @@ export function auditFilter(auditor: Auditor): RequestHandler {
       if (completed || audit.panicked) return;
       completed = true;
       refresh();
-      const json = isJsonType(res.getHeader('content-type')) ? parseJson(Buffer.concat(body)) : undefined;
+      const json = bodyAsJson(Buffer.concat(body), res.getHeader('content-type'));
       let status: ResponseStatus | undefined = audit.ev.responseStatus;
       if (status) status = statusFromBody(json, status.code) ?? status;
       if (json !== undefined && captureAll) audit.ev.responseObject = cfg.omitManagedFields ? withoutManagedFields(json) : json;
@@ -255,7 +243,7 @@ export function failedAuthenticationAudit(auditor: Auditor): RequestHandler {
         if (cfg.level !== 'None') {
           const audit = new RequestAudit(auditor, cfg, newEvent(req, ri, cfg));
           audits.set(req, audit);
-          const sent = isJsonType(res.getHeader('content-type')) ? parseJson(chunkToBuffer(args[0], args[1])) : undefined;
+          const sent = bodyAsJson(chunkToBuffer(args[0], args[1]), res.getHeader('content-type'));
           audit.ev.responseStatus = statusFromBody(sent, 401) ?? { code: 401, message: authMethods(req) };
           void audit.emit('ResponseStarted', req.auditAnnotations);
         }

@@ -4,6 +4,7 @@
 import type { Response } from 'express';
 
 const truncateAtTotalRunes = 4 * 1024;
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const truncateItemRunes = 256;
 
 interface Recorder {
@@ -43,7 +44,8 @@ function append(res: Response, text: string): void {
 
 /** Records one warning for the response, as upstream's recorder.AddWarning. */
 export function recordWarning(res: Response, text: string): void {
-  if (text === '' || res.headersSent) return;
+  // net.NewWarningHeader refuses control characters (a multi-line YAML error): upstream drops the warning.
+  if (text === '' || CONTROL.test(text) || res.headersSent) return;
   let r = recorders.get(res);
   if (!r) {
     r = { seen: new Set(), ordered: [], written: 0, truncating: false };

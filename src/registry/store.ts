@@ -257,6 +257,20 @@ export class Store {
     return { object: result, created };
   }
 
+  /** Fields the server owns (upstream's rest.BeforeUpdate): a client cannot change them through an update. */
+  private keepServerMeta(next: KubeObject, current: KubeObject, namespace: string, name: string): void {
+    const nm = next.metadata;
+    const cm = current.metadata;
+    nm.name = name;
+    if (this.info.namespaced) nm.namespace = nm.namespace ?? namespace;
+    if (nm.uid === undefined || nm.uid === '') nm.uid = cm.uid;
+    if (nm.creationTimestamp === undefined || nm.creationTimestamp === null) nm.creationTimestamp = cm.creationTimestamp;
+    if (cm.deletionTimestamp !== undefined) nm.deletionTimestamp = cm.deletionTimestamp;
+    else delete nm.deletionTimestamp;
+    if (cm.deletionGracePeriodSeconds !== undefined) nm.deletionGracePeriodSeconds = cm.deletionGracePeriodSeconds;
+    else delete nm.deletionGracePeriodSeconds;
+  }
+
   private async prepareUpdate(namespace: string, name: string, subresource: string, desired: KubeObject, current: KubeObject, opts: WriteOptions): Promise<KubeObject> {
     const dm = desired.metadata;
     if (dm.name !== undefined && dm.name !== name) {
@@ -268,18 +282,23 @@ export class Store {
     }
     let next: KubeObject;
     if (subresource === 'status') {
-      // The status subresource changes status only (upstream's status strategies).
+      // What a status write keeps from the client is the resource's status strategy's choice.
       if (this.strategy.prepareStatusUpdate) {
         next = this.strategy.prepareStatusUpdate(desired, current);
       } else {
         next = clone(current);
         next['status'] = desired['status'];
       }
+      this.keepServerMeta(next, current, namespace, name);
+      if (cm.generation === undefined) delete next.metadata.generation;
+      else next.metadata.generation = cm.generation;
     } else if (subresource === 'approval') {
-      // certificatesigningrequests/approval changes status.conditions only.
-      next = clone(current);
+      // certificatesigningrequests/approval changes status.conditions, and metadata like any update (csrApprovalStrategy).
+      next = desired;
+      next['spec'] = clone(current['spec']);
       const conditions = ((desired['status'] ?? {}) as { conditions?: unknown }).conditions;
       next['status'] = { ...((current['status'] ?? {}) as Record<string, unknown>), conditions };
+      this.keepServerMeta(next, current, namespace, name);
     } else if (subresource === 'ephemeralcontainers') {
       // pods/ephemeralcontainers changes spec.ephemeralContainers only.
       next = clone(current);
@@ -316,15 +335,7 @@ export class Store {
         else next['status'] = clone(current['status']);
       }
       const nm = next.metadata;
-      nm.name = name;
-      if (this.info.namespaced) nm.namespace = nm.namespace ?? namespace;
-      // Fields the server owns: a client cannot change them through an update.
-      if (nm.uid === undefined || nm.uid === '') nm.uid = cm.uid;
-      if (nm.creationTimestamp === undefined || nm.creationTimestamp === null) nm.creationTimestamp = cm.creationTimestamp;
-      if (cm.deletionTimestamp !== undefined) nm.deletionTimestamp = cm.deletionTimestamp;
-      else delete nm.deletionTimestamp;
-      if (cm.deletionGracePeriodSeconds !== undefined) nm.deletionGracePeriodSeconds = cm.deletionGracePeriodSeconds;
-      else delete nm.deletionGracePeriodSeconds;
+      this.keepServerMeta(next, current, namespace, name);
       this.strategy.prepareForUpdate?.(next, current);
       if (this.strategy.tracksGeneration) {
         const gen = cm.generation ?? 1;

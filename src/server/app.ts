@@ -20,6 +20,7 @@ import { issuerDiscoveryRouter } from '../endpoints/service-account-issuer-disco
 import { authorizationFilter } from '../filters/authorization.js';
 import { warningsFilter } from '../filters/warnings.js';
 import { accessReviewHandlers } from '../endpoints/access-reviews.js';
+import { componentStatusHandlers, type ComponentServer } from '../endpoints/component-statuses.js';
 import type { Authorization } from '../authz/union.js';
 import { cacheControlFilter } from '../filters/cache-control.js';
 import { httpLoggingFilter } from '../filters/http-logging.js';
@@ -61,6 +62,8 @@ export interface AppDeps {
   aggregator?: { proxy: RequestHandler; discovery: DiscoveryAggregation };
   /** How pods/log, exec, attach and portforward reach kubelets; those subresources are not served without it. */
   kubelet?: KubeletClient;
+  /** What componentstatuses probes; absent serves none. */
+  componentServers?: () => ComponentServer[];
 }
 
 function panicRecovery(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
@@ -108,7 +111,7 @@ export function buildApp(deps: AppDeps): Express {
     catalog: deps.catalog,
     storeFor: info => deps.stores.storeFor(info),
     minRequestTimeoutSeconds: deps.minRequestTimeoutSeconds,
-    virtual: { ...accessReviewHandlers(deps.authorization), ...authenticationResources(deps.authentication, deps.getObject, deps.nodeRestriction ?? false), ...podSubresourceHandlers(deps.stores), ...(deps.kubelet ? kubeletHandlers(deps.stores, deps.kubelet) : {}) },
+    virtual: { ...accessReviewHandlers(deps.authorization), ...authenticationResources(deps.authentication, deps.getObject, deps.nodeRestriction ?? false), ...podSubresourceHandlers(deps.stores), ...(deps.kubelet ? kubeletHandlers(deps.stores, deps.kubelet) : {}), ...componentStatusHandlers(deps.componentServers ?? (() => [])) },
   }));
   app.use((_req: Request, res: Response) => writeError(res, errors.notFoundPath()));
   if (deps.auditor) app.use(auditPanic);

@@ -13,6 +13,7 @@ import { MasterLeases } from '../controllers/master-leases.js';
 import { runPeriodically, type Periodic } from '../controllers/periodic.js';
 import { ServiceAllocationRepair } from '../controllers/service-allocation-repair.js';
 import { log } from '../observability/logger.js';
+import { isLoopbackIP } from '../registry/allocators/ip-range.js';
 import { ServiceAllocator } from '../registry/allocators/service-allocator.js';
 import type { StoreHooks } from '../registry/store-hooks.js';
 import type { Storage } from '../storage/interface.js';
@@ -105,6 +106,10 @@ export class CoreServices {
       reconciler = new NoneEndpointReconciler();
     }
     if (this.publicIP === '') log.warn('No advertise address: the kubernetes Service endpoints will not list this server');
+    else if (isLoopbackIP(this.publicIP) && this.cfg.endpointReconcilerType !== 'none') {
+      // Endpoints validation refuses loopback IPs, so every sync will fail: say why once, up front.
+      log.warn('The advertise address is a loopback address, which the kubernetes Endpoints cannot list; use a routable --advertise-address, or --endpoint-reconciler-type=none for a single local server', { advertiseAddress: this.publicIP });
+    }
     this.kubernetesService = new KubernetesServiceController({
       services, reconciler, publicIP: this.publicIP,
       serviceIP: this.allocator.ipStores()[0]!.range.first(),

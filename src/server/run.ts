@@ -17,6 +17,10 @@ import { ClusterAuthenticationTrust } from '../controllers/cluster-authenticatio
 import { startObjectCounter } from '../controllers/object-count.js';
 import { createMaxInFlight } from '../filters/max-in-flight.js';
 import { log } from '../observability/logger.js';
+import { observeEtcd } from '../observability/metrics.js';
+import { Etcd3Storage } from '../storage/etcd3/index.js';
+import { probeEndpoint } from '../storage/etcd3/health.js';
+import { etcdHealthServer, httpsHealthServer, type ComponentServer } from '../endpoints/component-statuses.js';
 import { Cacher } from '../storage/cacher/index.js';
 import { EncryptionConfig, keyResolver } from '../storage/encryption/config.js';
 import type { Storage } from '../storage/interface.js';
@@ -271,6 +275,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     authorization: authz.authorization,
     kubelet,
     ...(auditor ? { auditor } : {}),
+    componentServers: () => componentServers(cfg),
     ...(cfg.advertiseAddress && cfg.securePort > 0 ? { serverAddress: `${cfg.advertiseAddress.includes(':') ? `[${cfg.advertiseAddress}]` : cfg.advertiseAddress}:${cfg.securePort}` } : {}),
   });
 
@@ -386,6 +391,16 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       await storage.close();
     },
   };
+}
+
+/** Upstream's serversToValidate: kube-controller-manager (10257) and kube-scheduler (10259) on loopback, then each etcd server. */
+function componentServers(cfg: ServerConfig): ComponentServer[] {
+  const tls = { ...(cfg.etcdCafile ? { caFile: cfg.etcdCafile } : {}), ...(cfg.etcdCertfile ? { certFile: cfg.etcdCertfile } : {}), ...(cfg.etcdKeyfile ? { keyFile: cfg.etcdKeyfile } : {}) };
+  return [
+    httpsHealthServer('controller-manager', 10257),
+    httpsHealthServer('scheduler', 10259),
+    ...cfg.etcdServers.map((server, i) => etcdHealthServer(`etcd-${i}`, () => probeEndpoint(server, tls, 20_000))),
+  ];
 }
 
 /**

@@ -145,7 +145,8 @@ describe('Etcd3Storage against a real etcd', () => {
     assert.equal(at.items.length, 1);
   });
 
-  it('etcd down: calls fail fast with Unavailable, watches end with ERROR, all recover after restart', async () => {
+  // clientv3's watchGrpcStream reopens a broken stream and resumes each watch after its last revision.
+  it('etcd down: calls fail fast with Unavailable, watches wait and resume after restart', async () => {
     const s = open();
     await s.create('/registry/outage/default/o', configMap('o'));
     const w = s.watch('/registry/outage/', { recursive: true, resourceVersion: '0' });
@@ -159,11 +160,6 @@ describe('Etcd3Storage against a real etcd', () => {
     await rejectsWith(s.list('/registry/outage/', {}), 'Unavailable');
     assert.equal(await s.healthy(), false);
     assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
-    const [e] = await nextEvents(w, 1, 5000);
-    assert.equal(e.type, 'ERROR');
-    assert.ok(e.type === 'ERROR');
-    assert.equal(e.object.code, 500);
-
     await etcd.restart();
     const deadline = Date.now() + 10_000;
     while (!(await s.healthy()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -175,5 +171,10 @@ describe('Etcd3Storage against a real etcd', () => {
     const [live] = await nextEvents(w2, 1);
     w2.stop();
     assert.equal(live.object.metadata.resourceVersion, p.metadata.resourceVersion);
+    // The watch opened before the outage delivers the write made after it, and nothing else.
+    const [resumed] = await nextEvents(w, 1, 10_000);
+    w.stop();
+    assert.equal(resumed.type, 'ADDED');
+    assert.equal(resumed.object.metadata.resourceVersion, p.metadata.resourceVersion);
   });
 });

@@ -100,6 +100,26 @@ describe('managedFields on create and update', () => {
   });
 });
 
+describe('status writes own what their status strategy keeps (GetResetFields)', () => {
+  it('deployments/status never owns spec or metadata.labels; replicasets/status may own labels', () => {
+    const live = deployment(1) as KubeObject;
+    recordWrite(deployments, '', 'creator', null, live);
+    const next = structuredClone(live);
+    next.metadata.labels = { app: 'web', extra: 'x' };
+    next.metadata.annotations = { note: 'y' };
+    next['status'] = { replicas: 1 };
+    recordWrite(deployments, 'status', 'ctl', live, next);
+    assert.deepEqual(fieldsOf(next, 'ctl'), { 'f:metadata': { 'f:annotations': { '.': {}, 'f:note': {} } }, 'f:status': { '.': {}, 'f:replicas': {} } });
+    const replicasets = catalog.lookup('apps', 'v1', 'replicasets')!;
+    const rs = { ...(deployment(1) as KubeObject), kind: 'ReplicaSet' } as KubeObject;
+    recordWrite(replicasets, '', 'creator', null, rs);
+    const rsNext = structuredClone(rs);
+    rsNext.metadata.labels = { app: 'web', extra: 'x' };
+    recordWrite(replicasets, 'status', 'ctl', rs, rsNext);
+    assert.deepEqual(fieldsOf(rsNext, 'ctl'), { 'f:metadata': { 'f:labels': { 'f:extra': {} } } });
+  });
+});
+
 describe('server-side apply', () => {
   it('creates an object and owns exactly the applied fields', () => {
     const obj = apply(null, deployment(2), 'alice');

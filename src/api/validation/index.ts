@@ -12,6 +12,7 @@ import { batchValidators } from './batch.js';
 import { coreValidators, eventsV1Validator } from './core.js';
 import type { Obj } from './field.js';
 import { groupValidators } from './groups.js';
+import { eventsV1Immutable, immutableFieldValidators } from './immutable.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './metadata.js';
 import { nameIsDNSSubdomain } from './names.js';
 import { validatePodCreate, validatePodTemplate, validatePodTemplateUpdate, validatePodUpdate } from './pod.js';
@@ -31,7 +32,7 @@ const validators: Record<string, Validator> = {
   'daemonsets.apps': appsValidators.daemonsets,
   'jobs.batch': batchValidators.jobs,
   'cronjobs.batch': batchValidators.cronjobs,
-  'events.events.k8s.io': eventsV1Validator,
+  'events.events.k8s.io': { create: eventsV1Validator.create, update: (o, old) => [...eventsV1Validator.update(o, old), ...eventsV1Immutable(o, old)] },
   'customresourcedefinitions.apiextensions.k8s.io': {
     create: o => validateCustomResourceDefinition(o as KubeObject, { celRules: compileSchemaValidations }),
     update: (o, old) => validateCustomResourceDefinitionUpdate(o as KubeObject, old as KubeObject, { celRules: compileSchemaValidations }),
@@ -49,7 +50,12 @@ function genericValidator(info: ResourceInfo): Validator {
   };
 }
 
-const validatorFor = (info: ResourceInfo): Validator => validators[`${info.resource}.${info.group}`] ?? genericValidator(info);
+function validatorFor(info: ResourceInfo): Validator {
+  const key = `${info.resource}.${info.group}`;
+  const v = validators[key] ?? genericValidator(info);
+  const update = Object.prototype.hasOwnProperty.call(immutableFieldValidators, key) ? immutableFieldValidators[key] : undefined;
+  return update ? { create: v.create, update } : v;
+}
 
 export function validateCreate(info: ResourceInfo, obj: KubeObject): StatusCause[] {
   return info.custom ? info.custom.validateCreate(obj) : validatorFor(info).create(obj as Obj);

@@ -103,6 +103,31 @@ export function validatePV(pv: Obj): Causes {
   return out;
 }
 
+/** The volume source part of a PV spec (core.PersistentVolumeSource, inlined in the spec). */
+function pvSource(spec: Obj): Obj {
+  return Object.fromEntries(PV_SOURCES.filter(k => spec[k] !== undefined).map(k => [k, spec[k]]));
+}
+
+/** ValidatePersistentVolumeUpdate: the volume source, volumeMode and a set nodeAffinity are fixed. */
 export function validatePVUpdate(pv: Obj, old: Obj): Causes {
-  return [...validateObjectMetaUpdate(pv['metadata'], old['metadata']), ...validatePV(pv)];
+  const out = [...validateObjectMetaUpdate(pv['metadata'], old['metadata']), ...validatePV(pv)];
+  const spec = obj(pv['spec']) ?? {};
+  const oldSpec = obj(old['spec']) ?? {};
+  const source = pvSource(spec);
+  const oldSource = pvSource(oldSpec);
+  // A CSI volume may gain a controllerExpandSecretRef it did not have.
+  const csi = obj(source['csi']);
+  if (csi && obj(oldSource['csi']) && obj(oldSource['csi'])?.['controllerExpandSecretRef'] === undefined) {
+    const { controllerExpandSecretRef: _added, ...rest } = csi;
+    source['csi'] = rest;
+  }
+  if (!same(source, oldSource)) {
+    out.push(fe.forbidden('spec.persistentvolumesource', `spec.persistentvolumesource is immutable after creation\n${specDiff('core.PersistentVolumeSource', oldSource, source)}`));
+  }
+  // Upstream's path really is "volumeMode", without spec.
+  if (!same(spec['volumeMode'], oldSpec['volumeMode'])) out.push(fe.invalid('volumeMode', spec['volumeMode'] ?? null, 'field is immutable'));
+  if (oldSpec['nodeAffinity'] !== undefined && !same(spec['nodeAffinity'], oldSpec['nodeAffinity'])) {
+    out.push(fe.invalid('nodeAffinity', spec['nodeAffinity'] ?? null, 'field is immutable, except for updating from beta label to GA'));
+  }
+  return out;
 }

@@ -6,6 +6,7 @@ import { ApiError, cause, errors } from '../../api/errors.js';
 import type { ResourceInfo } from '../../api/resource-info.js';
 import { groupVersion } from '../../api/resource-info.js';
 import { isObject, type JsonValue, type KubeObject, type StatusCause } from '../../api/types.js';
+import { statusResetFields } from '../../api/status-strategy.js';
 import { clone, nowTimestamp } from '../meta.js';
 import { capUpdateManagers, decodeManagedFields, encodeManagedFields, managerId, type ManagerEntry, type Managers } from './managed-fields.js';
 import { allowedConflictsFromLastApplied, syncLastApplied } from './last-applied.js';
@@ -69,7 +70,11 @@ export function forceOf(query: URLSearchParams): boolean {
 }
 
 function ignoredFor(info: ResourceInfo, subresource: string): FieldSet {
-  if (subresource === 'status') return FieldSet.of([{ field: 'spec' }]);
+  if (subresource === 'status') {
+    // Custom resources reset only spec (their statusStrategy's GetResetFields).
+    const paths = info.custom ? [['spec']] : statusResetFields(`${info.resource}.${info.group}`);
+    return FieldSet.of(...paths.map(p => p.map(field => ({ field }))));
+  }
   if (subresource === '' && info.subresources.some(s => s.name === 'status')) return FieldSet.of([{ field: 'status' }]);
   return new FieldSet();
 }

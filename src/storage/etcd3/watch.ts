@@ -1,6 +1,9 @@
 // watch: every watcher is one etcd watch on ONE shared bidi gRPC stream (the raw
 // watchClient.watch(), which reports compact_revision; the high-level watcher loses it).
 // Watch ids are assigned here (etcd 3.4 honours client-chosen ids), so responses route directly.
+// A broken stream (etcd restarted, connection lost) is reopened and every watch resumes after the
+// last revision it delivered, as clientv3 does; a resume etcd can no longer serve (compacted)
+// ends that watcher with 410, so its consumer relists.
 import type { IDuplexStream, IEvent, IWatchRequest, IWatchResponse } from 'etcd3';
 import type { KubeObject } from '../../api/types.js';
 import type { WatchEvent, WatchOptions, Watcher } from '../interface.js';
@@ -8,12 +11,14 @@ import { prefixRangeEnd, parseResourceVersion, tooLargeResourceVersion } from '.
 import { decodeObject } from '../value.js';
 import { WatchQueue } from '../watch-queue.js';
 import { bookmarkEvent, changeToEvent, initialEventsEndBookmark, internalErrorStatus, tooOldStatus, watchErrorStatus, type Change } from '../watch-events.js';
-import { bytes, revisionOf, type EtcdContext } from './client.js';
+import { bytes, isUnavailableError, revisionOf, type EtcdContext } from './client.js';
 
 type WatchStream = IDuplexStream<IWatchRequest, IWatchResponse>;
 
 /** etcd syncs lagging watchers every 100 ms; after this long a watcher is surely caught up. */
 const SYNC_GRACE_MS = 2000;
+/** Pauses between attempts to reopen a broken stream: doubling from the first to the last. */
+const RESUME_BACKOFF_MS = { first: 100, max: 2000 };
 
 interface Subscription {
   id: number;
@@ -28,6 +33,8 @@ interface Subscription {
   createdRevision?: bigint;
   createdAt: number;
   lastRevision: bigint;
+  /** The stream this watch was created on; a new stream re-creates it. */
+  stream?: WatchStream;
 }
 
 /**
@@ -51,6 +58,8 @@ export class WatchMux {
   private readonly byQueue = new Map<WatchQueue, Subscription>();
   private nextId = 1;
   private progressTimer: NodeJS.Timeout | undefined;
+  private resumeTimer: NodeJS.Timeout | undefined;
+  private resumeAttempts = 0;
   private closed = false;
 
   constructor(
@@ -66,13 +75,22 @@ export class WatchMux {
     const full: Subscription = { ...sub, id: this.nextId++, createdAt: Date.now(), lastRevision: sub.startRevision - 1n };
     this.subs.set(String(full.id), full);
     this.byQueue.set(full.queue, full);
+    this.createOn(stream, full);
+  }
+
+  /** Creates the etcd watch of sub on stream, from the revision after the last one it delivered. */
+  private createOn(stream: WatchStream, sub: Subscription): void {
+    sub.stream = stream;
+    if (sub.lastRevision >= sub.startRevision) sub.startRevision = sub.lastRevision + 1n;
+    sub.createdRevision = undefined;
+    sub.createdAt = Date.now();
     stream.write({
       create_request: {
-        key: bytes(full.key),
-        ...(full.rangeEnd ? { range_end: full.rangeEnd } : {}),
-        start_revision: full.startRevision.toString(),
+        key: bytes(sub.key),
+        ...(sub.rangeEnd ? { range_end: sub.rangeEnd } : {}),
+        start_revision: sub.startRevision.toString(),
         prev_kv: true,
-        watch_id: full.id,
+        watch_id: sub.id,
       },
     });
   }
@@ -92,6 +110,7 @@ export class WatchMux {
   close(): void {
     this.closed = true;
     clearInterval(this.progressTimer);
+    clearTimeout(this.resumeTimer);
     const stream = this.stream;
     this.stream = undefined;
     for (const sub of this.subs.values()) sub.queue.end();
@@ -107,10 +126,17 @@ export class WatchMux {
       (stream) => {
         this.opening = undefined;
         this.stream = stream;
-        stream.on('data', (resp) => this.onResponse(resp));
+        stream.on('data', (resp) => {
+          if (this.stream !== stream) return;
+          this.resumeAttempts = 0;
+          this.onResponse(resp);
+        });
         stream.on('error', (err) => this.onFailure(stream, err));
-        stream.on('end', () => this.onFailure(stream, new Error('etcd watch stream ended')));
+        stream.on('end', () => this.onFailure(stream, new Error('etcd watch stream ended'), true));
+        clearInterval(this.progressTimer);
         this.progressTimer = setInterval(() => this.requestProgress(), this.bookmarkIntervalMs).unref();
+        // Watches of a broken stream resume here.
+        for (const sub of this.subs.values()) if (sub.stream !== stream) this.createOn(stream, sub);
         return stream;
       },
       (err: unknown) => {
@@ -136,11 +162,19 @@ export class WatchMux {
     }
   }
 
-  /** Every watcher on a broken stream ends with an ERROR; the next watch opens a new stream. */
-  private onFailure(stream: WatchStream, err: Error): void {
+  /**
+   * A stream broken by the transport (etcd restarted, connection lost): its watchers wait, nothing
+   * lost and nothing ended, while a new stream is opened. Any other failure ends them with an
+   * ERROR, so no watcher waits on something that will not come back.
+   */
+  private onFailure(stream: WatchStream, err: Error, transient = isTransportFailure(err)): void {
     if (this.stream !== stream) return;
     this.stream = undefined;
     clearInterval(this.progressTimer);
+    if (transient) {
+      this.scheduleResume();
+      return;
+    }
     const subs = [...this.subs.values()];
     this.subs.clear();
     this.byQueue.clear();
@@ -148,6 +182,18 @@ export class WatchMux {
       sub.queue.push({ type: 'ERROR', object: internalErrorStatus(`etcd watch stream: ${err.message}`) });
       sub.queue.end();
     }
+  }
+
+  private scheduleResume(): void {
+    if (this.closed || this.resumeTimer !== undefined || this.subs.size === 0) return;
+    const delay = Math.min(RESUME_BACKOFF_MS.max, RESUME_BACKOFF_MS.first * 2 ** this.resumeAttempts);
+    this.resumeAttempts++;
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = undefined;
+      if (this.closed || this.stream || this.subs.size === 0) return;
+      // open() re-creates every watch; an etcd still down fails it or the new stream, and we try again.
+      this.open().catch(() => this.scheduleResume());
+    }, delay).unref();
   }
 
   private onResponse(resp: IWatchResponse): void {
@@ -199,6 +245,13 @@ export class WatchMux {
     sub.queue.push(last);
     sub.queue.end();
   }
+}
+
+/** gRPC's UNAVAILABLE status code: the raw stream's errors are not mapped to etcd3's classes. */
+const GRPC_UNAVAILABLE = 14;
+
+function isTransportFailure(err: Error): boolean {
+  return isUnavailableError(err) || (err as Error & { code?: unknown }).code === GRPC_UNAVAILABLE;
 }
 
 function toChange(ctx: EtcdContext, e: IEvent): Change {
