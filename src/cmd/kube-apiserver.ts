@@ -89,6 +89,7 @@ function toServerConfig(o: Options): ServerConfig {
     minRequestTimeoutSeconds: o.minRequestTimeoutSeconds,
     maxRequestsInflight: o.maxRequestsInflight,
     maxMutatingRequestsInflight: o.maxMutatingRequestsInflight,
+    enablePriorityAndFairness: o.raw.bool('enable-priority-and-fairness'),
     shutdownDelayMs: o.raw.durationMs('shutdown-delay-duration'),
     hstsDirectives: [...o.raw.strings('strict-transport-security-directives')],
     authorizationModes: [...o.authorizationModes],
