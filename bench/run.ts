@@ -12,6 +12,7 @@ import { formatTable, type Row } from './report.js';
 import { codecBench, formatCodec } from './codec.js';
 import { formatWorst, worstRequestBench } from './worst-requests.js';
 import { crdBench, formatCrd } from './crd.js';
+import { apfBench, formatApf } from './apf.js';
 
 function intEnv(name: string, dflt: number): number {
   const v = process.env[name];
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
     console.log(`\n${formatCodec(codecBench())}`);
     console.log(`\n${formatCrd(await withTimeout(crdBench(api, { n: Math.min(N, 1000), timedMs: TIMED_MS, rss: () => rssBytes(api) }), RUN_LIMIT_MS, 'the CRD bench'))}`);
     console.log(`\n${formatWorst(await worstRequestBench(server))}`);
+    console.log(`\n${formatApf(await withTimeout(apfBench(etcd, TIMED_MS), RUN_LIMIT_MS, 'the APF bench'))}`);
     console.log(`\nserver RSS (process_resident_memory_bytes): ${mib(rssIdle)} after startup, ${mib(rssAfter)} after the run`);
     console.log(`total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } catch (e) {

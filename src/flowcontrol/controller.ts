@@ -181,7 +181,7 @@ export class APFController {
       apfMetrics.lowerLimit.set({ priority_level: name }, minCL);
       apfMetrics.upperLimit.set({ priority_level: name }, maxCL);
       // A new level starts halfway between lending nothing and lending all it may.
-      if (state.currentCL < 0) state.currentCL = nominalCL - Math.round((nominalCL - minCL) / 2);
+      if (state.currentCL < 0) state.currentCL = nominalCL - Math.floor((nominalCL - minCL) / 2);
     }
     this.updateBorrowing();
   }
