@@ -38,9 +38,10 @@ export class ApiClient {
     this.agent = new Agent({ keepAlive: true, maxSockets, ...this.tls });
   }
 
-  request(method: string, path: string, body?: string): Promise<ApiResponse> {
+  /** `extraHeaders` adds request headers (Impersonate-User, say). */
+  request(method: string, path: string, body?: string, extraHeaders: Record<string, string> = {}): Promise<ApiResponse> {
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { Accept: 'application/json' };
+      const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
       if (body !== undefined) headers['Content-Type'] = 'application/json';
       const req = request({ host: this.host, port: this.port, servername: 'localhost', path, method, headers, agent: this.agent }, res => {
         const chunks: Buffer[] = [];

@@ -18,6 +18,7 @@ import { formatTable, type Row } from './report.js';
 import { codecBench, formatCodec } from './codec.js';
 import { formatWorst, worstRequestBench } from './worst-requests.js';
 import { crdBench, formatCrd } from './crd.js';
+import { apfBench, formatApf } from './apf.js';
 
 function intEnv(name: string, dflt: number): number {
   const v = process.env[name];
@@ -253,6 +254,7 @@ async function main(): Promise<void> {
     console.log(formatTable(rows));
     console.log(`\n${formatCodec(codecBench())}`);
     if (ours.extra) console.log(`\n${ours.extra}`);
+    console.log(`\n${formatApf(await withTimeout(apfBench(etcd, TIMED_MS), RUN_LIMIT_MS, 'the APF bench'))}`);
     const rss = (r: ServerRun) => `${mib(r.rssIdle)} after startup, ${mib(r.rssAfter)} after the run`;
     console.log(`\nserver RSS (process_resident_memory_bytes) on etcd: ${rss(ours)}${sqlite ? `; on sqlite: ${rss(sqlite)}` : ''}`);
     for (const [name, r] of [['etcd', ours], ['sqlite', sqlite]] as const) {

@@ -102,6 +102,7 @@ export function toServerConfig(o: Options): ServerConfig {
     kubernetesServiceNodePort: o.raw.number('kubernetes-service-node-port'),
     eventTtlSeconds: Math.floor(o.raw.durationMs('event-ttl') / 1000),
     leaseReuseDurationSeconds: o.raw.number('lease-reuse-duration-seconds'),
+    enablePriorityAndFairness: o.raw.bool('enable-priority-and-fairness'),
     kubelet: {
       preferredAddressTypes: [...o.raw.strings('kubelet-preferred-address-types')], port: o.raw.number('kubelet-port'), timeoutMs: o.raw.durationMs('kubelet-timeout'),
       ...(optional(o.raw.string('kubelet-client-certificate')) ? { certFile: o.raw.string('kubelet-client-certificate') } : {}),

@@ -177,7 +177,7 @@ export const FLAGS: readonly FlagSpec[] = [
   ...section('Features', [
     { name: 'contention-profiling', type: 'bool', description: 'Enable block profiling when profiling is on.' },
     { name: 'debug-socket-path', type: 'string', description: 'Serve profiling endpoints on this unix socket, unauthenticated.' },
-    { name: 'enable-priority-and-fairness', type: 'bool', default: 'true', description: 'Use API Priority and Fairness instead of the max-in-flight limits.' },
+    { name: 'enable-priority-and-fairness', type: 'bool', default: 'true', implemented: true, description: 'Use API Priority and Fairness instead of the max-in-flight limits.' },
     { name: 'profiling', type: 'bool', default: 'true', description: 'Serve /debug/pprof.' },
   ]),
   ...section('Authentication', [

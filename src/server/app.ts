@@ -43,6 +43,8 @@ export interface AppDeps {
   stores: Stores;
   health: HealthChecks;
   maxInFlight: MaxInFlight;
+  /** API Priority and Fairness (filters/priority-and-fairness.ts); in place of maxInFlight when set. */
+  priorityAndFairness?: RequestHandler;
   /** The authenticators (authn/setup.ts) and how they read the objects credentials refer to. */
   authentication: Authentication;
   getObject: ObjectGetter;
@@ -93,7 +95,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(authenticationFilter(deps.authentication));
   if (deps.auditor) app.use(auditFilter(deps.auditor));
   app.use(impersonationFilter(deps.authorization.authorize));
-  app.use(deps.maxInFlight.filter);
+  app.use(deps.priorityAndFairness ?? deps.maxInFlight.filter);
   app.use(authorizationFilter(deps.authorization));
   app.use(warningsFilter);
   if (deps.aggregator) app.use(deps.aggregator.proxy);

@@ -16,6 +16,9 @@ import { NamespaceFinalizer } from '../controllers/namespace-finalizer.js';
 import { ClusterAuthenticationTrust } from '../controllers/cluster-authentication-trust.js';
 import { startObjectCounter } from '../controllers/object-count.js';
 import { createMaxInFlight } from '../filters/max-in-flight.js';
+import { priorityAndFairnessFilter } from '../filters/priority-and-fairness.js';
+import { APFController } from '../flowcontrol/controller.js';
+import { ensureBootstrapConfiguration } from '../flowcontrol/ensurer.js';
 import { log } from '../observability/logger.js';
 import { observeEtcd } from '../observability/metrics.js';
 import { Etcd3Storage } from '../storage/etcd3/index.js';
@@ -81,6 +84,8 @@ export interface ServerConfig extends StorageBackendConfig {
   minRequestTimeoutSeconds: number;
   maxRequestsInflight: number;
   maxMutatingRequestsInflight: number;
+  /** --enable-priority-and-fairness (default true); false keeps the max-in-flight limits. */
+  enablePriorityAndFairness?: boolean;
   shutdownDelayMs: number;
   hstsDirectives: string[];
   /** --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds (300). */
@@ -259,14 +264,19 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   if (enabled('ResourceQuota')) quotaSources.start();
 
   const health = new HealthChecks({ etcd: () => storage.healthy(), storageBackend: backend.healthName });
+  const apfStores = { flowSchemas: stores.builtin('flowcontrol.apiserver.k8s.io', 'flowschemas'), priorityLevels: stores.builtin('flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations') };
+  const apf = cfg.enablePriorityAndFairness === false ? undefined
+    : new APFController({ ...apfStores, serverConcurrencyLimit: cfg.maxRequestsInflight + cfg.maxMutatingRequestsInflight });
+  // With APF the max-in-flight limits only size its seats, so the filter itself is off.
   const maxInFlight = createMaxInFlight({
-    maxRequestsInFlight: cfg.maxRequestsInflight,
-    maxMutatingRequestsInFlight: cfg.maxMutatingRequestsInflight,
+    maxRequestsInFlight: apf ? 0 : cfg.maxRequestsInflight,
+    maxMutatingRequestsInFlight: apf ? 0 : cfg.maxMutatingRequestsInflight,
     // Upstream never refuses system:masters here, so an admin can always get in.
     isPrivileged: req => req.user?.groups.includes('system:masters') === true,
   });
   const app = buildApp({
     catalog, stores, health, maxInFlight, openapi: aggregator.openapi, aggregator,
+    ...(apf ? { priorityAndFairness: priorityAndFairnessFilter({ controller: apf, requestTimeoutSeconds: cfg.requestTimeoutSeconds }) } : {}),
     authentication, getObject,
     requestTimeoutSeconds: cfg.requestTimeoutSeconds,
     minRequestTimeoutSeconds: cfg.minRequestTimeoutSeconds,
@@ -358,6 +368,12 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   // Autoregistration waits for the stored CRDs, or its first pass would delete their APIServices.
   const autoregistered = health.addPostStartHook('kube-apiserver-autoregistration');
   crdsStarted.then(() => aggregator.start()).then(autoregistered, e => log.error('aggregator failed to start', { err: String(e) }));
+  if (apf) {
+    const consumer = health.addPostStartHook('priority-and-fairness-config-consumer');
+    apf.start().then(consumer, e => log.error('API priority and fairness failed to start', { err: String(e) }));
+    const producer = health.addPostStartHook('priority-and-fairness-config-producer');
+    retryForever('priority and fairness bootstrap', () => ensureBootstrapConfiguration(apfStores)).then(producer, e => log.error('priority and fairness bootstrap failed', { err: String(e) }));
+  }
   const namespaceFinalizer = new NamespaceFinalizer(catalog, stores, () => namespaces?.list() ?? []);
   namespaceFinalizer.start();
   const stopObjectCounter = startObjectCounter(catalog, storage, cfg.etcdPrefix);
@@ -372,6 +388,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       await core.stop();
       authz.stop();
       namespaceFinalizer.stop();
+      apf?.stop();
       crds.stop();
       aggregator.stop();
       namespaces?.stop();

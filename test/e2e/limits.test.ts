@@ -1,4 +1,5 @@
-// Request limits answer with Status bodies: 413 (body over 3 MiB), 429 (max in flight), 504 (timeout).
+// Request limits answer with Status bodies: 413 (body over 3 MiB), 429 (max in flight, so with
+// API Priority and Fairness off), 504 (timeout).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { issueCert } from '../../src/server/pki.js';
@@ -7,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 
 let s: TestServer;
-before(async () => { s = await startTestServer(['--max-requests-inflight=1', '--max-mutating-requests-inflight=1']); });
+before(async () => { s = await startTestServer(['--max-requests-inflight=1', '--max-mutating-requests-inflight=1', '--enable-priority-and-fairness=false']); });
 after(async () => { await s?.stop(); });
 
 function statusOf(body: string): { kind: string; reason: string; code: number } {

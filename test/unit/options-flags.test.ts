@@ -282,7 +282,7 @@ test('the implemented set is the one the server acts on', () => {
       'audit-webhook-config-file', 'audit-webhook-initial-backoff', 'audit-webhook-mode', 'audit-webhook-version',
       'authorization-mode',
       'bind-address', 'cert-dir', 'client-ca-file', 'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'default-watch-cache-size', 'delete-collection-workers', 'disable-admission-plugins',
-      'enable-admission-plugins', 'enable-aggregator-routing', 'enable-bootstrap-token-auth', 'encryption-provider-config', 'encryption-provider-config-automatic-reload', 'endpoint-reconciler-type',
+      'enable-admission-plugins', 'enable-aggregator-routing', 'enable-bootstrap-token-auth', 'enable-priority-and-fairness', 'encryption-provider-config', 'encryption-provider-config-automatic-reload', 'endpoint-reconciler-type',
       'etcd-cafile', 'etcd-certfile', 'etcd-compaction-interval', 'etcd-keyfile', 'etcd-prefix', 'etcd-servers', 'event-ttl', 'feature-gates',
       'help', 'kubelet-certificate-authority', 'kubelet-client-certificate', 'kubelet-client-key', 'kubelet-port', 'kubelet-preferred-address-types', 'kubelet-timeout',
       'kubernetes-service-node-port', 'lease-reuse-duration-seconds', 'max-mutating-requests-inflight', 'max-requests-inflight', 'min-request-timeout', 'proxy-client-cert-file', 'proxy-client-key-file', 'request-timeout',

@@ -2,6 +2,7 @@
 // in place to a decoded object before admission and validation.
 import { defaultCustomResourceDefinition } from '../../apiextensions/defaults.js';
 import { defaultAPIService } from '../../aggregator/validation.js';
+import { defaultFlowSchema, defaultPriorityLevelConfiguration } from '../../flowcontrol/defaults.js';
 import type { ResourceInfo } from '../resource-info.js';
 import type { KubeObject } from '../types.js';
 import {
@@ -54,6 +55,8 @@ const defaulters: Record<string, Defaulter> = {
   'horizontalpodautoscalers.autoscaling': (o, info) => defaultHorizontalPodAutoscaler(o, info.version),
   'customresourcedefinitions.apiextensions.k8s.io': o => defaultCustomResourceDefinition(o as KubeObject),
   'apiservices.apiregistration.k8s.io': o => defaultAPIService(o as KubeObject),
+  'flowschemas.flowcontrol.apiserver.k8s.io': defaultFlowSchema,
+  'prioritylevelconfigurations.flowcontrol.apiserver.k8s.io': defaultPriorityLevelConfiguration,
 };
 
 /** What the resource strategies do at create only (PrepareForCreate), before defaulting. */

@@ -4,6 +4,7 @@
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionStatusUpdate, validateCustomResourceDefinitionUpdate } from '../../apiextensions/validation/crd.js';
 import { compileSchemaValidations } from '../../apiextensions/cel/crd-rules.js';
 import { validateAPIService, validateAPIServiceStatusUpdate, validateAPIServiceUpdate } from '../../aggregator/validation.js';
+import { flowcontrolValidators, validateFlowcontrolStatusUpdate } from '../../flowcontrol/validation.js';
 import { errors } from '../errors.js';
 import type { ResourceInfo } from '../resource-info.js';
 import type { KubeObject, StatusCause } from '../types.js';
@@ -40,6 +41,7 @@ const validators: Record<string, Validator> = {
   'apiservices.apiregistration.k8s.io': { create: o => validateAPIService(o as KubeObject), update: (o, old) => validateAPIServiceUpdate(o as KubeObject, old as KubeObject) },
   ...Object.fromEntries(Object.entries(coreValidators).map(([resource, v]) => [`${resource}.`, v])),
   ...groupValidators,
+  ...flowcontrolValidators,
 };
 
 function genericValidator(info: ResourceInfo): Validator {
@@ -70,6 +72,7 @@ export function validateStatusUpdate(info: ResourceInfo, obj: KubeObject, old: K
   if (info.custom) return info.custom.validateStatusUpdate(obj, old);
   if (info.group === 'apiextensions.k8s.io' && info.resource === 'customresourcedefinitions') return validateCustomResourceDefinitionStatusUpdate(obj, old);
   if (info.group === 'apiregistration.k8s.io' && info.resource === 'apiservices') return validateAPIServiceStatusUpdate(obj, old);
+  if (info.group === 'flowcontrol.apiserver.k8s.io') return validateFlowcontrolStatusUpdate(obj as Obj);
   return validateUpdate(info, obj, old);
 }
 

@@ -1,0 +1,87 @@
+// Upstream's WithPriorityAndFairness (apiserver/pkg/server/filters/priority-and-fairness.go):
+// classifies each request to a FlowSchema and priority level, waits for a seat there, and sends
+// back the X-Kubernetes-PF-* headers (UIDs, never names). A request that gets no seat answers 429
+// with the level's Retry-After. Long-running requests other than watches are not limited; a
+// watch holds its seat only until it is initialized (its response headers go out).
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { errors } from '../api/errors.js';
+import { writeError } from '../endpoints/status-writer.js';
+import type { APFController, Classification } from '../flowcontrol/controller.js';
+import { DroppedRequestsTracker } from '../flowcontrol/dropped-requests.js';
+import { HEADER_FLOW_SCHEMA_UID, HEADER_PRIORITY_LEVEL_UID } from '../flowcontrol/types.js';
+import { parseGoDurationMs } from '../options/go-duration.js';
+import { isLongRunning } from './timeout.js';
+
+export interface PriorityAndFairnessOptions {
+  controller: APFController;
+  /** --request-timeout in seconds: a request may wait a quarter of its deadline for a seat. */
+  requestTimeoutSeconds: number;
+}
+
+const tooManyRequestsMessage = 'Too many requests, please try again later.';
+/** Upstream's defaultRequestWaitLimit, for watches (they have no deadline); the cap is a minute. */
+const watchWaitLimitMs = 15_000;
+const maxWaitLimitMs = 60_000;
+
+function setHeaders(res: Response, c: Classification): void {
+  res.setHeader(HEADER_PRIORITY_LEVEL_UID, c.level.metadata.uid ?? '');
+  res.setHeader(HEADER_FLOW_SCHEMA_UID, c.flowSchema.metadata.uid ?? '');
+}
+
+function waitLimitMs(req: Request, defaultSeconds: number, watch: boolean): number {
+  if (watch) return watchWaitLimitMs;
+  let deadlineMs = defaultSeconds * 1000;
+  const requested = new URL(req.originalUrl, 'https://x').searchParams.get('timeout');
+  if (requested) {
+    try {
+      deadlineMs = Math.min(deadlineMs, parseGoDurationMs(requested));
+    } catch {
+      // The timeout filter has already answered a malformed timeout.
+    }
+  }
+  return Math.min(deadlineMs / 4, maxWaitLimitMs);
+}
+
+/** Calls `fn` once, when the response's headers are written or the response ends. */
+function onInitialized(res: Response, fn: () => void): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: unknown[]) {
+    fn();
+    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+  } as Response['writeHead'];
+  res.once('finish', fn);
+  res.once('close', fn);
+}
+
+export function priorityAndFairnessFilter(opts: PriorityAndFairnessOptions): RequestHandler {
+  const dropped = new DroppedRequestsTracker();
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const info = req.requestInfo;
+    const user = req.user;
+    const watch = info?.verb === 'watch';
+    if (!info || !user || (isLongRunning(req) && !watch)) {
+      next();
+      return;
+    }
+    const aborted = new AbortController();
+    res.once('close', () => aborted.abort());
+    opts.controller.admit({ info, user }, { seats: 1, waitLimitMs: waitLimitMs(req, opts.requestTimeoutSeconds, watch), signal: aborted.signal }).then(result => {
+      setHeaders(res, result.classification);
+      if ('rejected' in result) {
+        const level = result.classification.level.metadata.name ?? '';
+        dropped.record(level);
+        if (res.writableEnded || res.destroyed) return;
+        req.terminatedWith = 429;
+        writeError(res, errors.tooManyRequests(tooManyRequestsMessage, dropped.retryAfter(level)));
+        return;
+      }
+      const release = () => result.admitted.release();
+      if (watch) onInitialized(res, release);
+      else {
+        res.once('finish', release);
+        res.once('close', release);
+      }
+      next();
+    }, next);
+  };
+}
