@@ -1,7 +1,7 @@
 // Encode/decode throughput of a 1,000-pod list: protobuf (our codec) against JSON, in-process.
 import { decodeProtobufObject, encodeProtobufList } from '../src/api/protobuf/index.js';
 
-function pod(i: number): Record<string, unknown> {
+export function pod(i: number): Record<string, unknown> {
   return {
     apiVersion: 'v1', kind: 'Pod',
     metadata: {

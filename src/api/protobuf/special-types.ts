@@ -9,9 +9,13 @@ import { GoParseError } from '../../options/go-parse.js';
 import { formatRfc3339, parseRfc3339, TimeValueError } from './times.js';
 import { type Reader, type Writer, delimitedEnd, eachField, expectWire, ProtoDecodeError, readInt64, readInt64Exact, skipField, tagOf, WireType } from './wire.js';
 
-/** The generic codec, for unions that hold ordinary messages. */
-export interface Recurse {
+/** The generic encoder, for unions that hold ordinary messages. */
+export interface EncodeRecurse {
   encodeMessage(w: Writer, message: string, value: unknown): void;
+}
+
+/** The generic decoder, for unions that hold ordinary messages. */
+export interface DecodeRecurse {
   decodeMessage(r: Reader, end: number, message: string): unknown;
   /** Decodes `k8s\0`-enveloped bytes (raw JSON's protobuf twin) to JSON. */
   decodeEnveloped(raw: Uint8Array): unknown;
@@ -21,9 +25,9 @@ export interface SpecialCodec {
   /** JSON null is this type's zero value, an empty message (upstream writes a zero Time as null). */
   nullIsEmpty?: true;
   /** Writes the message body for a JSON value. */
-  encode(w: Writer, value: unknown, recurse: Recurse): void;
+  encode(w: Writer, value: unknown, recurse: EncodeRecurse): void;
   /** Reads the message body that ends at `end`; an empty body gives the Go zero value's JSON. */
-  decode(r: Reader, end: number, recurse: Recurse): unknown;
+  decode(r: Reader, end: number, recurse: DecodeRecurse): unknown;
 }
 
 /**
@@ -219,13 +223,13 @@ function rawJson(field: string, what: string): SpecialCodec {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function writeProps(w: Writer, no: number, value: unknown, recurse: Recurse): void {
+function writeProps(w: Writer, no: number, value: unknown, recurse: EncodeRecurse): void {
   w.uint32(tagOf(no, WireType.Bytes)).fork();
   recurse.encodeMessage(w, PROPS, value);
   w.ldelim();
 }
 
-function readProps(r: Reader, wt: number, recurse: Recurse): unknown {
+function readProps(r: Reader, wt: number, recurse: DecodeRecurse): unknown {
   expectWire(wt, WireType.Bytes, 'Schema');
   return recurse.decodeMessage(r, delimitedEnd(r), PROPS);
 }

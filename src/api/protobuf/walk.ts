@@ -5,7 +5,7 @@ import { readEnvelope } from './envelope.js';
 import { isArrayWrapper, messageForKind, messageSpec } from './schema.js';
 import type { FieldSpec } from './schema-types.js';
 import { isPackable, isScalar, isZeroScalar, readScalar, readScalarValue, scalarZero, wireTypeOf, writeScalar } from './scalars.js';
-import { ProtoEncodeError, type Recurse, specialCodec, wrongType } from './special-types.js';
+import { ProtoEncodeError, type DecodeRecurse, type EncodeRecurse, specialCodec, wrongType } from './special-types.js';
 import { type Reader, type Writer, delimitedEnd, eachField, expectWire, newReader, ProtoDecodeError, skipField, tagOf, WireType } from './wire.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -16,7 +16,7 @@ function setKey(o: Record<string, unknown>, key: string, value: unknown): void {
   else o[key] = value;
 }
 
-const recurse: Recurse = {
+const recurse: EncodeRecurse & DecodeRecurse = {
   encodeMessage: (w, message, value) => encodeMessage(w, message, value),
   decodeMessage: (r, end, message) => decodeMessage(r, end, message),
   decodeEnveloped: raw => decodeEnvelopedValue(raw),

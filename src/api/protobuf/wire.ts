@@ -70,3 +70,22 @@ export const readUint64 = (r: Reader): number => toNumber(r.uint64());
 export const readSint64 = (r: Reader): number => toNumber(r.sint64());
 export const readFixed64 = (r: Reader): number => toNumber(r.fixed64());
 export const readSfixed64 = (r: Reader): number => toNumber(r.sfixed64());
+
+/**
+ * A field key the caller has no case for: a group end or an illegal tag is an error, a known
+ * field (`names[no]`) arrived with the wrong wire type, and anything else is skipped.
+ */
+export function otherField(r: Reader, key: number, names: ReadonlyArray<string | undefined>): void {
+  const no = key >>> 3;
+  const wt = key & 7;
+  if (wt === 4) throw new ProtoDecodeError('proto: wiretype end group for non-group');
+  if (no <= 0) throw new ProtoDecodeError(`proto: illegal tag ${no} (wire type ${wt})`);
+  const name = names[no];
+  if (name !== undefined) throw new ProtoDecodeError(`proto: wrong wireType = ${wt} for field ${name}`);
+  skipField(r, wt);
+}
+
+/** After a message body's fields: reading past its end means its length was wrong. */
+export function checkEnd(r: Reader, end: number): void {
+  if (r.pos > end) throw new ProtoDecodeError('unexpected EOF');
+}
