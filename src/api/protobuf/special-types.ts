@@ -7,7 +7,10 @@ import { MAGIC } from './envelope.js';
 import { formatGoDuration, parseGoDuration } from '../../options/go-duration.js';
 import { GoParseError } from '../../options/go-parse.js';
 import { formatRfc3339, parseRfc3339, TimeValueError } from './times.js';
-import { type Reader, type Writer, delimitedEnd, eachField, expectWire, ProtoDecodeError, readInt64, readInt64Exact, skipField, tagOf, WireType } from './wire.js';
+import { readString } from './strings.js';
+import {
+  type Reader, type Writer, checkEnd, delimitedEnd, eachField, expectWire, otherField, ProtoDecodeError, readInt64, readInt64Exact, skipField, tagOf, WireType,
+} from './wire.js';
 
 /** The generic encoder, for unions that hold ordinary messages. */
 export interface EncodeRecurse {
@@ -55,15 +58,19 @@ function textOf(value: unknown): string {
   return value;
 }
 
+const TIMESTAMP_NAMES: ReadonlyArray<string | undefined> = [undefined, 'Seconds', 'Nanos'];
+
 /** Reads {seconds(1) int64, nanos(2) int32}, the Timestamp upstream's Time types marshal to. */
 function readTimestamp(r: Reader, end: number): { seconds: number; nanos: number } {
   let seconds = 0;
   let nanos = 0;
-  eachField(r, end, (no, wt) => {
-    if (no === 1) { expectWire(wt, WireType.Varint, 'Seconds'); seconds = readInt64(r); }
-    else if (no === 2) { expectWire(wt, WireType.Varint, 'Nanos'); nanos = r.int32(); }
-    else skipField(r, wt);
-  });
+  while (r.pos < end) {
+    const key = r.uint32();
+    if (key === tagOf(1, WireType.Varint)) seconds = readInt64(r);
+    else if (key === tagOf(2, WireType.Varint)) nanos = r.int32();
+    else otherField(r, key, TIMESTAMP_NAMES);
+  }
+  checkEnd(r, end);
   return { seconds, nanos };
 }
 
@@ -130,6 +137,8 @@ function canonicalQuantity(text: string): string {
   return canonical;
 }
 
+const QUANTITY_NAMES: ReadonlyArray<string | undefined> = [undefined, 'String_'];
+
 const quantity: SpecialCodec = {
   encode(w, value) {
     let text: string;
@@ -143,16 +152,20 @@ const quantity: SpecialCodec = {
   },
   decode(r, end) {
     let text = '0';
-    eachField(r, end, (no, wt) => {
-      if (no !== 1) return skipField(r, wt);
-      expectWire(wt, WireType.Bytes, 'String_');
+    while (r.pos < end) {
+      const key = r.uint32();
+      if (key !== tagOf(1, WireType.Bytes)) {
+        otherField(r, key, QUANTITY_NAMES);
+        continue;
+      }
       try {
-        text = parseQuantity(r.string()).text;
+        text = canonicalQuantity(readString(r));
       } catch (e) {
         if (e instanceof QuantityError) throw new ProtoDecodeError(e.message);
         throw e;
       }
-    });
+    }
+    checkEnd(r, end);
     return text;
   },
 };
