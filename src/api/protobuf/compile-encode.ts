@@ -46,21 +46,25 @@ interface Env {
   ProtoEncodeError: typeof ProtoEncodeError;
 }
 
-/** Generated source that writes one scalar `x` of `type` (its tag already written). */
-function scalarCode(type: string, x: string): string {
-  switch (type) {
-    case 'string': return `if (typeof ${x} !== "string") throw E.wrongType("a string", ${x}); w.string(${x});`;
-    case 'bool': return `if (typeof ${x} !== "boolean") throw E.wrongType("a boolean", ${x}); w.bool(${x});`;
-    case 'int32':
-    case 'int64': return `if (typeof ${x} !== "number" || !Number.isInteger(${x})) throw E.wrongType("an integer", ${x}); w.${type}(${x});`;
-    default: return `E.writeScalar(w, ${JSON.stringify(type)}, ${x});`;
-  }
-}
-
 /** Generated source writing a field's tag. */
 function tag(no: number, wt: WireType): string {
   const t = tagOf(no, wt);
   return t < 0x80 ? `w.byte(${t});` : `w.uint32(${t});`;
+}
+
+/** Generated source that writes field `no` holding scalar `x` of `type`, tag and value. */
+function scalarCode(no: number, type: string, x: string): string {
+  const t = tagOf(no, wireTypeOf(type));
+  switch (type) {
+    case 'string': {
+      const write = t < 0x80 ? `w.stringField(${t}, ${x});` : `${tag(no, WireType.Bytes)} w.string(${x});`;
+      return `if (typeof ${x} !== "string") throw E.wrongType("a string", ${x}); ${write}`;
+    }
+    case 'bool': return `if (typeof ${x} !== "boolean") throw E.wrongType("a boolean", ${x}); ${tag(no, WireType.Varint)} w.bool(${x});`;
+    case 'int32':
+    case 'int64': return `if (typeof ${x} !== "number" || !Number.isInteger(${x})) throw E.wrongType("an integer", ${x}); ${tag(no, WireType.Varint)} w.${type}(${x});`;
+    default: return `${tag(no, wireTypeOf(type))} E.writeScalar(w, ${JSON.stringify(type)}, ${x});`;
+  }
 }
 
 class Gen {
@@ -91,7 +95,7 @@ class Gen {
   value(no: number, type: string, x: string): string {
     if (isScalar(type)) {
       const zero = JSON.stringify(scalarZero(type));
-      return `${tag(no, wireTypeOf(type))} if (${x} === null) ${x} = ${zero}; ${scalarCode(type, x)}`;
+      return `if (${x} === null) ${x} = ${zero}; ${scalarCode(no, type, x)}`;
     }
     return this.nested(no, type, x, true);
   }
@@ -104,7 +108,7 @@ class Gen {
         for (let i = 0; i < ks.length; i++) {
           const k = ks[i]; let y = x[k];
           ${tag(f.no, WireType.Bytes)} w.fork();
-          ${tag(1, wireTypeOf(f.key))} ${scalarCode(f.key, f.key === 'string' ? 'k' : 'Number(k)')}
+          ${scalarCode(1, f.key, f.key === 'string' ? 'k' : 'Number(k)')}
           ${this.value(2, f.type, 'y')}
           w.close();
         }`;
@@ -114,7 +118,7 @@ class Gen {
       return `if (!Array.isArray(x)) throw E.wrongType("an array", x);
         for (let i = 0; i < x.length; i++) { let y = x[i]; ${this.value(f.no, f.type, 'y')} }`;
     }
-    if (isScalar(f.type)) return `${tag(f.no, wireTypeOf(f.type))} ${scalarCode(f.type, 'x')}`;
+    if (isScalar(f.type)) return scalarCode(f.no, f.type, 'x');
     return this.nested(f.no, f.type, 'x', false);
   }
 

@@ -126,6 +126,30 @@ export class ProtoWriter {
     return this;
   }
 
+  /** A string field whose tag is one byte: tag and short ASCII value in one bounds check. */
+  stringField(tag: number, s: string): this {
+    const n = s.length;
+    if (n < 128) {
+      this.ensure(2 + n * 3);
+      const b = this.buf;
+      let p = this.pos + 2;
+      let i = 0;
+      while (i < n) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[p++] = c;
+        i++;
+      }
+      if (i === n) {
+        b[this.pos] = tag;
+        b[this.pos + 1] = n;
+        this.pos = p;
+        return this;
+      }
+    }
+    return this.byte(tag).string(s);
+  }
+
   string(s: string): this {
     const n = s.length;
     if (n < 128) {
