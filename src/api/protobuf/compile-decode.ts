@@ -4,6 +4,7 @@
 // type share one hidden class. Keys no case expects (wrong wire types, unknown or malformed
 // fields) go to otherField, which gives gogo's errors.
 import { readEnvelope } from './envelope.js';
+import { lazySlots, type Slot as SlotOf } from './slots.js';
 import { isArrayWrapper, messageForKind, messageSpec } from './schema.js';
 import type { FieldSpec } from './schema-types.js';
 import { isPackable, isScalar, isZeroScalar, readScalarValue, scalarZero, wireTypeOf } from './scalars.js';
@@ -12,29 +13,14 @@ import { readString } from './strings.js';
 import { type Reader, checkEnd, delimitedEnd, newReader, otherField, ProtoDecodeError, readInt64, tagOf, WireType } from './wire.js';
 
 type Decode = (r: Reader, end: number) => unknown;
-interface Slot { fn: Decode }
-
-const slots = new Map<string, Slot>();
+type Slot = SlotOf<Decode>;
 
 const recurse: DecodeRecurse = {
   decodeMessage: (r, end, message) => decodeMessage(r, end, message),
   decodeEnveloped: raw => decodeEnvelopedValue(raw),
 };
 
-function slotOf(message: string): Slot {
-  let slot = slots.get(message);
-  if (!slot) {
-    const s: Slot = {
-      fn: (r, end) => {
-        s.fn = build(message);
-        return s.fn(r, end);
-      },
-    };
-    slot = s;
-    slots.set(message, slot);
-  }
-  return slot;
-}
+const slotOf = lazySlots<Decode>(build);
 
 /**
  * Reads the body of `message` that ends at `end` into the JSON upstream writes for it: Go's

@@ -3,6 +3,7 @@
 // generated property read gets its own inline cache, which a loop over the table with
 // `value[f.name]` cannot have (there every read is one megamorphic site); that is what makes a
 // list of pods encode faster than JSON.stringify writes it.
+import { lazySlots, type Slot as SlotOf } from './slots.js';
 import { isArrayWrapper, messageSpec } from './schema.js';
 import type { FieldSpec } from './schema-types.js';
 import { isScalar, scalarZero, wireTypeOf, writeScalar } from './scalars.js';
@@ -10,27 +11,11 @@ import { type EncodeRecurse, ProtoEncodeError, specialCodec, wrongType } from '.
 import { tagOf, WireType, type Writer } from './wire.js';
 
 type Encode = (w: Writer, value: unknown) => void;
-/** A message's encoder; generated code calls `slot.fn` so recursive types can refer to slots not yet compiled. */
-interface Slot { fn: Encode }
-
-const slots = new Map<string, Slot>();
+type Slot = SlotOf<Encode>;
 
 const recurse: EncodeRecurse = { encodeMessage: (w, message, value) => encodeMessage(w, message, value) };
 
-function slotOf(message: string): Slot {
-  let slot = slots.get(message);
-  if (!slot) {
-    const s: Slot = {
-      fn: (w, value) => {
-        s.fn = build(message);
-        s.fn(w, value);
-      },
-    };
-    slot = s;
-    slots.set(message, slot);
-  }
-  return slot;
-}
+const slotOf = lazySlots<Encode>(build);
 
 /** Writes the body of `message` for a JSON-shaped value; fields JSON does not have are left out. */
 export function encodeMessage(w: Writer, message: string, value: unknown): void {

@@ -20,7 +20,7 @@ function utf8(buf: Uint8Array, start: number, end: number): string {
 }
 
 /** The UTF-8 text of buf[start, end). */
-export function textOf(buf: Uint8Array, start: number, end: number): string {
+function textOf(buf: Uint8Array, start: number, end: number): string {
   const n = end - start;
   if (n === 0) return '';
   if (n > MAX_CACHED || !Buffer.isBuffer(buf)) return utf8(buf, start, end);
