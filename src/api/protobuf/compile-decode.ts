@@ -4,7 +4,7 @@
 // type share one hidden class. Keys no case expects (wrong wire types, unknown or malformed
 // fields) go to otherField, which gives gogo's errors.
 import { readEnvelope } from './envelope.js';
-import { lazySlots, type Slot as SlotOf } from './slots.js';
+import { functionName, lazySlots, type Slot as SlotOf } from './slots.js';
 import { isArrayWrapper, messageForKind, messageSpec } from './schema.js';
 import type { FieldSpec } from './schema-types.js';
 import { isPackable, isScalar, isZeroScalar, readScalarValue, scalarZero, wireTypeOf } from './scalars.js';
@@ -203,6 +203,6 @@ function build(message: string): Decode {
     ...tables, otherField, checkEnd, delimitedEnd, readString, readInt64, readScalarValue, merge, setKey, dropZeros, ProtoDecodeError,
   };
   const slotNames = gen.slots.map((_, i) => `S${i}`);
-  const factory = new Function('E', ...slotNames, `"use strict"; return function decode(r, end) { ${body} };`) as (env: Env, ...s: Slot[]) => Decode;
+  const factory = new Function('E', ...slotNames, `"use strict"; return function ${functionName('decode', message)}(r, end) { ${body} };`) as (env: Env, ...s: Slot[]) => Decode;
   return factory(env, ...gen.slots);
 }

@@ -3,7 +3,7 @@
 // generated property read gets its own inline cache, which a loop over the table with
 // `value[f.name]` cannot have (there every read is one megamorphic site); that is what makes a
 // list of pods encode faster than JSON.stringify writes it.
-import { lazySlots, type Slot as SlotOf } from './slots.js';
+import { functionName, lazySlots, type Slot as SlotOf } from './slots.js';
 import { isArrayWrapper, messageSpec } from './schema.js';
 import type { FieldSpec } from './schema-types.js';
 import { isScalar, scalarZero, wireTypeOf, writeScalar } from './scalars.js';
@@ -22,12 +22,22 @@ export function encodeMessage(w: Writer, message: string, value: unknown): void 
   slotOf(message).fn(w, value);
 }
 
+/** An object's keys in the order Go's marshalers write map entries; most maps are in order already. */
+function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) return keys.sort();
+  }
+  return keys;
+}
+
 /** What the generated code may call, passed in as the parameters of `new Function`. */
 interface Env {
   names: string[];
   slots: Slot[];
   wrongType: typeof wrongType;
   writeScalar: typeof writeScalar;
+  sortedKeys: typeof sortedKeys;
   ProtoEncodeError: typeof ProtoEncodeError;
 }
 
@@ -53,7 +63,7 @@ function scalarCode(no: number, type: string, x: string): string {
 }
 
 class Gen {
-  readonly env: Env = { names: [], slots: [], wrongType, writeScalar, ProtoEncodeError };
+  readonly env: Env = { names: [], slots: [], wrongType, writeScalar, sortedKeys, ProtoEncodeError };
   private readonly slotIndex = new Map<string, number>();
   /** How many nested-message sites there are: each keeps the length size it wrote last (`R<i>`). */
   sites = 0;
@@ -89,7 +99,7 @@ class Gen {
     if (f.key !== undefined) {
       // Go's generated marshalers sort map keys, which makes the bytes deterministic.
       return `if (typeof x !== "object" || Array.isArray(x)) throw E.wrongType("an object", x);
-        const ks = Object.keys(x).sort();
+        const ks = E.sortedKeys(x);
         for (let i = 0; i < ks.length; i++) {
           const k = ks[i]; let y = x[k];
           ${tag(f.no, WireType.Bytes)} w.fork();
@@ -141,6 +151,6 @@ function build(message: string): Encode {
   const sites = Array.from({ length: gen.sites }, (_, i) => `R${i} = 1`);
   // The slots are parameters so the generated code reads them as constants, not through E.
   const factory = new Function('E', ...slotNames, `"use strict"; ${sites.length > 0 ? `let ${sites.join(', ')};` : ''}
-    return function encode(w, v) { ${body} };`) as (env: Env, ...s: Slot[]) => Encode;
+    return function ${functionName('encode', message)}(w, v) { ${body} };`) as (env: Env, ...s: Slot[]) => Encode;
   return factory(gen.env, ...gen.env.slots);
 }

@@ -21,3 +21,8 @@ export function lazySlots<F extends (...args: never[]) => unknown>(build: (messa
     return slot;
   };
 }
+
+/** A generated function's name, so profiles and stack traces say which message it handles. */
+export function functionName(verb: string, message: string): string {
+  return `${verb}_${message.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}

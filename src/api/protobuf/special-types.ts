@@ -80,7 +80,7 @@ function time(micro: boolean): SpecialCodec {
     encode(w, value) {
       let t: { seconds: number; nanos: number };
       try {
-        t = parseRfc3339(textOf(value));
+        t = parseTime(textOf(value));
       } catch (e) {
         if (e instanceof TimeValueError) throw new ProtoEncodeError(e.message);
         throw e;
@@ -124,18 +124,25 @@ const duration: SpecialCodec = {
   },
 };
 
-/** Canonical texts of quantities seen (a list repeats the same few: "100m", "64Mi"). */
-const canonicalQuantities = new Map<string, string>();
-
-function canonicalQuantity(text: string): string {
-  let canonical = canonicalQuantities.get(text);
-  if (canonical === undefined) {
-    canonical = parseQuantity(text).text;
-    if (canonicalQuantities.size >= 4096) canonicalQuantities.clear();
-    canonicalQuantities.set(text, canonical);
-  }
-  return canonical;
+/**
+ * `fn` remembered for the texts it has seen: a list repeats the same few quantities ("100m",
+ * "64Mi") and timestamps. Errors are not remembered; the memory is dropped at 4,096 texts.
+ */
+function memoized<T>(fn: (text: string) => T): (text: string) => T {
+  const seen = new Map<string, T>();
+  return text => {
+    let v = seen.get(text);
+    if (v === undefined) {
+      v = fn(text);
+      if (seen.size >= 4096) seen.clear();
+      seen.set(text, v);
+    }
+    return v;
+  };
 }
+
+const canonicalQuantity = memoized(text => parseQuantity(text).text);
+const parseTime = memoized(parseRfc3339);
 
 const QUANTITY_NAMES: ReadonlyArray<string | undefined> = [undefined, 'String_'];
 
