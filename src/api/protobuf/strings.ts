@@ -14,20 +14,15 @@ const SLOTS = 4096;
 const MAX_CACHED = 32;
 const cache: Array<string | undefined> = new Array<string | undefined>(SLOTS).fill(undefined);
 
-function utf8(buf: Uint8Array, start: number, end: number): string {
-  if (Buffer.isBuffer(buf)) return (buf as unknown as NodeBufferSlices).utf8Slice(start, end);
-  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', start, end);
-}
-
-/** The UTF-8 text of buf[start, end). */
-function textOf(buf: Uint8Array, start: number, end: number): string {
+/** The UTF-8 text of buf[start, end); `buf` is a Buffer (wire.ts's newReader makes sure of it). */
+function textOf(buf: NodeBufferSlices & Uint8Array, start: number, end: number): string {
   const n = end - start;
   if (n === 0) return '';
-  if (n > MAX_CACHED || !Buffer.isBuffer(buf)) return utf8(buf, start, end);
+  if (n > MAX_CACHED) return buf.utf8Slice(start, end);
   let h = n;
   for (let i = start; i < end; i++) {
     const c = buf[i]!;
-    if (c >= 0x80) return utf8(buf, start, end);
+    if (c >= 0x80) return buf.utf8Slice(start, end);
     h = Math.imul(h ^ c, 0x01000193);
   }
   const slot = (h ^ (h >>> 13)) & (SLOTS - 1);
@@ -38,7 +33,7 @@ function textOf(buf: Uint8Array, start: number, end: number): string {
     if (i === n) return hit;
   }
   // ASCII reads the same as Latin-1, which V8 copies without decoding.
-  const s = (buf as unknown as NodeBufferSlices).latin1Slice(start, end);
+  const s = buf.latin1Slice(start, end);
   cache[slot] = s;
   return s;
 }
@@ -50,5 +45,5 @@ export function readString(r: Reader): string {
   const end = start + len;
   if (end > r.len) throw new RangeError(`index out of range: ${start} + ${len} > ${r.len}`);
   r.pos = end;
-  return textOf(r.buf, start, end);
+  return textOf(r.buf as NodeBufferSlices & Uint8Array, start, end);
 }

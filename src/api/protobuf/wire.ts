@@ -6,7 +6,9 @@ import { ProtoWriter } from './writer.js';
 export type Reader = protobuf.Reader;
 export type Writer = ProtoWriter;
 
-export const newReader = (buf: Uint8Array): Reader => protobuf.Reader.create(buf);
+/** A reader over a Buffer (a Uint8Array is wrapped, not copied): strings.ts reads with Buffer methods. */
+export const newReader = (buf: Uint8Array): Reader =>
+  protobuf.Reader.create(Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
 export const newWriter = (): Writer => new ProtoWriter();
 
 export const enum WireType {
