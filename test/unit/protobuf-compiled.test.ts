@@ -7,12 +7,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { decodeMessage } from '../../src/api/protobuf/compile-decode.js';
 import { encodeMessage } from '../../src/api/protobuf/compile-encode.js';
-import { encodeProtobufList, encodeProtobufObject } from '../../src/api/protobuf/index.js';
+import { decodeProtobufObject, encodeProtobufList, encodeProtobufObject } from '../../src/api/protobuf/index.js';
 import { messageForKind } from '../../src/api/protobuf/schema.js';
 import { ProtoEncodeError } from '../../src/api/protobuf/special-types.js';
 import { newReader } from '../../src/api/protobuf/wire.js';
+import { formatRfc3339 } from '../../src/api/protobuf/times.js';
 import { ProtoWriter } from '../../src/api/protobuf/writer.js';
 import { pod } from '../../bench/codec.js';
+import { Gen, rng } from '../helpers/protobuf-fuzz.js';
 import { sampleObject, samples } from '../helpers/protobuf-samples.js';
 
 function encode(message: string, obj: unknown): Buffer {
@@ -104,6 +106,43 @@ test('the writer: a reserved length too long or too short moves the body, at any
         assert.equal(lengthBytes, varintOf(n).length, what);
         assert.ok(w.finish().equals(want), what);
       }
+    }
+  }
+});
+
+test('decoded strings: the cache of short ASCII values never hands back a wrong one', () => {
+  // 20,000 distinct short values collide in the 4,096 slots; the same values read again must hit.
+  const data: Record<string, string> = {};
+  for (let i = 0; i < 20000; i++) data[`k${i}`] = i % 3 === 0 ? `v${i}` : i % 3 === 1 ? `é${i}` : 'x'.repeat(i % 40);
+  const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'many' }, data };
+  const bytes = encodeProtobufObject(obj);
+  assert.deepEqual(decodeProtobufObject(bytes), obj);
+  assert.deepEqual(decodeProtobufObject(bytes), obj);
+});
+
+/** The Date-based formatting times.ts used before, as the reference. */
+function formatWithDate(seconds: number, nanos: number, micro: boolean): string {
+  const date = new Date(seconds * 1000);
+  const year = date.getUTCFullYear();
+  if (!Number.isFinite(date.getTime()) || year < 0 || year > 9999) return 'out of range';
+  const two = (n: number) => String(n).padStart(2, '0');
+  const frac = micro ? `.${String(Math.floor(nanos / 1000)).padStart(6, '0')}` : '';
+  return `${String(year).padStart(4, '0')}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}T${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}${frac}Z`;
+}
+
+test('times: the arithmetic formatting agrees with Date, at the range edges and at random', () => {
+  const gen = new Gen(rng(31));
+  const edges = [0, -1, 1, 86399, 86400, -86400, 951782400, 951868800, -62135596800, -62167219200, -62167219201, 253402300799, 253402300800, 8.64e12, -8.64e12 - 1, 2 ** 62];
+  const values = [...edges, ...Array.from({ length: 20000 }, () => gen.int(-62167219200 - 1e6, 253402300800 + 1e6))];
+  for (const seconds of values) {
+    for (const [nanos, micro] of [[0, false], [123456789, true], [999, true]] as const) {
+      let got: string;
+      try {
+        got = formatRfc3339(seconds, nanos, micro);
+      } catch {
+        got = 'out of range';
+      }
+      assert.equal(got, formatWithDate(seconds, nanos, micro), `${seconds}s ${nanos}ns`);
     }
   }
 });
