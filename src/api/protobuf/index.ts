@@ -3,9 +3,11 @@
 import { errors, isApiError } from '../errors.js';
 import type { KubeObject } from '../types.js';
 import { rawFieldTag, readEnvelope, writeEnvelopeHead, writeEnvelopeTail } from './envelope.js';
-import { messageForKind } from './schema.js';
+import { messageForKind, messageSpec } from './schema.js';
 import { ProtoEncodeError } from './special-types.js';
-import { decodeMessage, encodeMessage } from './walk.js';
+import { decodeMessage } from './compile-decode.js';
+import { encodeMessage } from './compile-encode.js';
+import { ProtoWriter } from './writer.js';
 import { type Writer, delimitedEnd, eachField, expectWire, newReader, newWriter, ProtoDecodeError, skipField, tagOf, WireType } from './wire.js';
 
 export const protobufMediaType = 'application/vnd.kubernetes.protobuf';
@@ -124,14 +126,61 @@ export function encodeProtobufObject(obj: Record<string, unknown>): Buffer {
   return w.finish();
 }
 
+/** A list body goes out in pieces of about this size. */
+const PIECE = 64 * 1024;
+
 /**
  * Encodes a list: `head` is the list without its items (apiVersion, kind, metadata). Returns the
- * enveloped list as pieces to write in order (one today: the writer grows a single buffer).
+ * enveloped list as pieces to write in order: the items are encoded one at a time into pieces of
+ * ~64 KiB, and the envelope, whose length prefix needs the body's size, comes first.
  */
 export function encodeProtobufList(head: Record<string, unknown>, items: readonly unknown[]): Buffer[] {
-  const w = newWriter();
-  writeEnveloped(w, { ...head, items });
-  return [w.finish()];
+  const { apiVersion, kind, message } = messageOf(head);
+  const fields = messageSpec(message).fields;
+  const itemsField = fields.find(f => f.name === 'items');
+  if (!itemsField?.repeated || fields.some(f => f.inline)) {
+    const w = newWriter();
+    writeEnveloped(w, { ...head, items });
+    return [w.finish()];
+  }
+  // Go writes fields in number order: the head's fields numbered below items, items, the rest.
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (f !== itemsField && f.name in head) (f.no < itemsField.no ? before : after)[f.name] = head[f.name];
+  }
+  const body = new ProtoWriter(PIECE + PIECE / 4);
+  const pieces: Buffer[] = [];
+  let size = 0;
+  let inItems = false;
+  try {
+    encodeMessage(body, message, before);
+    inItems = true;
+    const itemTag = tagOf(itemsField.no, WireType.Bytes);
+    let reserve = 1;
+    for (const item of items) {
+      body.uint32(itemTag).fork(reserve);
+      // A null item is Go's zero value: an empty message.
+      if (item !== null) encodeMessage(body, itemsField.type, item);
+      reserve = body.close();
+      if (body.length >= PIECE) {
+        size += body.length;
+        pieces.push(body.cut());
+      }
+    }
+    inItems = false;
+    encodeMessage(body, message, after);
+  } catch (e) {
+    if (e instanceof ProtoEncodeError && inItems) e.path.unshift('items');
+    throw describeEncodeError(e, `${apiVersion} ${kind}`);
+  }
+  size += body.length;
+  writeEnvelopeTail(body);
+  pieces.push(body.cut());
+  const envelope = newWriter();
+  writeEnvelopeHead(envelope, apiVersion, kind);
+  envelope.uint32(rawFieldTag).uint32(size);
+  return [envelope.finish(), ...pieces];
 }
 
 /**

@@ -2,7 +2,7 @@
 // floating point numbers.
 import { wrongType } from './special-types.js';
 import {
-  type Reader, type Writer, expectWire, ProtoDecodeError, readFixed64, readInt64, readSfixed64, readSint64, readUint64, WireType,
+  type Reader, type Writer, ProtoDecodeError, readFixed64, readInt64, readSfixed64, readSint64, readUint64, WireType,
 } from './wire.js';
 
 const wireTypes: Record<string, WireType> = {
@@ -55,11 +55,6 @@ export function readScalarValue(r: Reader, type: string): unknown {
     }
     default: throw new Error(`protobuf: unknown scalar type ${type}`);
   }
-}
-
-export function readScalar(r: Reader, type: string, wt: number, field: string): unknown {
-  expectWire(wt, wireTypes[type]!, field);
-  return readScalarValue(r, type);
 }
 
 function integer(value: unknown): number {

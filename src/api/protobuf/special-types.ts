@@ -7,11 +7,18 @@ import { MAGIC } from './envelope.js';
 import { formatGoDuration, parseGoDuration } from '../../options/go-duration.js';
 import { GoParseError } from '../../options/go-parse.js';
 import { formatRfc3339, parseRfc3339, TimeValueError } from './times.js';
-import { type Reader, type Writer, delimitedEnd, eachField, expectWire, ProtoDecodeError, readInt64, readInt64Exact, skipField, tagOf, WireType } from './wire.js';
+import { readString } from './strings.js';
+import {
+  type Reader, type Writer, checkEnd, delimitedEnd, eachField, expectWire, otherField, ProtoDecodeError, readInt64, readInt64Exact, skipField, tagOf, WireType,
+} from './wire.js';
 
-/** The generic codec, for unions that hold ordinary messages. */
-export interface Recurse {
+/** The generic encoder, for unions that hold ordinary messages. */
+export interface EncodeRecurse {
   encodeMessage(w: Writer, message: string, value: unknown): void;
+}
+
+/** The generic decoder, for unions that hold ordinary messages. */
+export interface DecodeRecurse {
   decodeMessage(r: Reader, end: number, message: string): unknown;
   /** Decodes `k8s\0`-enveloped bytes (raw JSON's protobuf twin) to JSON. */
   decodeEnveloped(raw: Uint8Array): unknown;
@@ -21,9 +28,9 @@ export interface SpecialCodec {
   /** JSON null is this type's zero value, an empty message (upstream writes a zero Time as null). */
   nullIsEmpty?: true;
   /** Writes the message body for a JSON value. */
-  encode(w: Writer, value: unknown, recurse: Recurse): void;
+  encode(w: Writer, value: unknown, recurse: EncodeRecurse): void;
   /** Reads the message body that ends at `end`; an empty body gives the Go zero value's JSON. */
-  decode(r: Reader, end: number, recurse: Recurse): unknown;
+  decode(r: Reader, end: number, recurse: DecodeRecurse): unknown;
 }
 
 /**
@@ -51,15 +58,19 @@ function textOf(value: unknown): string {
   return value;
 }
 
+const TIMESTAMP_NAMES: ReadonlyArray<string | undefined> = [undefined, 'Seconds', 'Nanos'];
+
 /** Reads {seconds(1) int64, nanos(2) int32}, the Timestamp upstream's Time types marshal to. */
 function readTimestamp(r: Reader, end: number): { seconds: number; nanos: number } {
   let seconds = 0;
   let nanos = 0;
-  eachField(r, end, (no, wt) => {
-    if (no === 1) { expectWire(wt, WireType.Varint, 'Seconds'); seconds = readInt64(r); }
-    else if (no === 2) { expectWire(wt, WireType.Varint, 'Nanos'); nanos = r.int32(); }
-    else skipField(r, wt);
-  });
+  while (r.pos < end) {
+    const key = r.uint32();
+    if (key === tagOf(1, WireType.Varint)) seconds = readInt64(r);
+    else if (key === tagOf(2, WireType.Varint)) nanos = r.int32();
+    else otherField(r, key, TIMESTAMP_NAMES);
+  }
+  checkEnd(r, end);
   return { seconds, nanos };
 }
 
@@ -69,7 +80,7 @@ function time(micro: boolean): SpecialCodec {
     encode(w, value) {
       let t: { seconds: number; nanos: number };
       try {
-        t = parseRfc3339(textOf(value));
+        t = parseTime(textOf(value));
       } catch (e) {
         if (e instanceof TimeValueError) throw new ProtoEncodeError(e.message);
         throw e;
@@ -113,18 +124,27 @@ const duration: SpecialCodec = {
   },
 };
 
-/** Canonical texts of quantities seen (a list repeats the same few: "100m", "64Mi"). */
-const canonicalQuantities = new Map<string, string>();
-
-function canonicalQuantity(text: string): string {
-  let canonical = canonicalQuantities.get(text);
-  if (canonical === undefined) {
-    canonical = parseQuantity(text).text;
-    if (canonicalQuantities.size >= 4096) canonicalQuantities.clear();
-    canonicalQuantities.set(text, canonical);
-  }
-  return canonical;
+/**
+ * `fn` remembered for the texts it has seen: a list repeats the same few quantities ("100m",
+ * "64Mi") and timestamps. Errors are not remembered; the memory is dropped at 4,096 texts.
+ */
+function memoized<T>(fn: (text: string) => T): (text: string) => T {
+  const seen = new Map<string, T>();
+  return text => {
+    let v = seen.get(text);
+    if (v === undefined) {
+      v = fn(text);
+      if (seen.size >= 4096) seen.clear();
+      seen.set(text, v);
+    }
+    return v;
+  };
 }
+
+const canonicalQuantity = memoized(text => parseQuantity(text).text);
+const parseTime = memoized(parseRfc3339);
+
+const QUANTITY_NAMES: ReadonlyArray<string | undefined> = [undefined, 'String_'];
 
 const quantity: SpecialCodec = {
   encode(w, value) {
@@ -139,16 +159,20 @@ const quantity: SpecialCodec = {
   },
   decode(r, end) {
     let text = '0';
-    eachField(r, end, (no, wt) => {
-      if (no !== 1) return skipField(r, wt);
-      expectWire(wt, WireType.Bytes, 'String_');
+    while (r.pos < end) {
+      const key = r.uint32();
+      if (key !== tagOf(1, WireType.Bytes)) {
+        otherField(r, key, QUANTITY_NAMES);
+        continue;
+      }
       try {
-        text = parseQuantity(r.string()).text;
+        text = canonicalQuantity(readString(r));
       } catch (e) {
         if (e instanceof QuantityError) throw new ProtoDecodeError(e.message);
         throw e;
       }
-    });
+    }
+    checkEnd(r, end);
     return text;
   },
 };
@@ -219,13 +243,13 @@ function rawJson(field: string, what: string): SpecialCodec {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function writeProps(w: Writer, no: number, value: unknown, recurse: Recurse): void {
+function writeProps(w: Writer, no: number, value: unknown, recurse: EncodeRecurse): void {
   w.uint32(tagOf(no, WireType.Bytes)).fork();
   recurse.encodeMessage(w, PROPS, value);
   w.ldelim();
 }
 
-function readProps(r: Reader, wt: number, recurse: Recurse): unknown {
+function readProps(r: Reader, wt: number, recurse: DecodeRecurse): unknown {
   expectWire(wt, WireType.Bytes, 'Schema');
   return recurse.decodeMessage(r, delimitedEnd(r), PROPS);
 }

@@ -62,12 +62,27 @@ export function parseRfc3339(text: string): { seconds: number; nanos: number } {
   return { seconds, nanos };
 }
 
-/** Unix seconds (and nanoseconds, truncated to microseconds when `micro`) as upstream's JSON writes them. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+/**
+ * Unix seconds (and nanoseconds, truncated to microseconds when `micro`) as upstream's JSON writes
+ * them. Plain arithmetic (Hinnant's civil_from_days) rather than a Date: lists format thousands.
+ */
 export function formatRfc3339(seconds: number, nanos: number, micro: boolean): string {
-  const date = new Date(seconds * 1000);
-  const year = date.getUTCFullYear();
-  if (!Number.isFinite(date.getTime()) || year < 0 || year > 9999) throw new TimeValueError(`Time.MarshalJSON: year outside of range [0,9999]`);
-  const two = (n: number) => String(n).padStart(2, '0');
+  const days = Math.floor(seconds / 86400);
+  const inDay = seconds - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (!Number.isFinite(year) || year < 0 || year > 9999) throw new TimeValueError(`Time.MarshalJSON: year outside of range [0,9999]`);
+  const hour = Math.floor(inDay / 3600);
+  const minute = Math.floor((inDay % 3600) / 60);
   const frac = micro ? `.${String(Math.floor(nanos / 1000)).padStart(6, '0')}` : '';
-  return `${String(year).padStart(4, '0')}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}T${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}${frac}Z`;
+  return `${TWO_DIGITS[Math.floor(year / 100)]}${TWO_DIGITS[year % 100]}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[inDay % 60]}${frac}Z`;
 }

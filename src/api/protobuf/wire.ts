@@ -6,7 +6,9 @@ import { ProtoWriter } from './writer.js';
 export type Reader = protobuf.Reader;
 export type Writer = ProtoWriter;
 
-export const newReader = (buf: Uint8Array): Reader => protobuf.Reader.create(buf);
+/** A reader over a Buffer (a Uint8Array is wrapped, not copied): strings.ts reads with Buffer methods. */
+export const newReader = (buf: Uint8Array): Reader =>
+  protobuf.Reader.create(Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
 export const newWriter = (): Writer => new ProtoWriter();
 
 export const enum WireType {
@@ -70,3 +72,22 @@ export const readUint64 = (r: Reader): number => toNumber(r.uint64());
 export const readSint64 = (r: Reader): number => toNumber(r.sint64());
 export const readFixed64 = (r: Reader): number => toNumber(r.fixed64());
 export const readSfixed64 = (r: Reader): number => toNumber(r.sfixed64());
+
+/**
+ * A field key the caller has no case for: a group end or an illegal tag is an error, a known
+ * field (`names[no]`) arrived with the wrong wire type, and anything else is skipped.
+ */
+export function otherField(r: Reader, key: number, names: ReadonlyArray<string | undefined>): void {
+  const no = key >>> 3;
+  const wt = key & 7;
+  if (wt === 4) throw new ProtoDecodeError('proto: wiretype end group for non-group');
+  if (no <= 0) throw new ProtoDecodeError(`proto: illegal tag ${no} (wire type ${wt})`);
+  const name = names[no];
+  if (name !== undefined) throw new ProtoDecodeError(`proto: wrong wireType = ${wt} for field ${name}`);
+  skipField(r, wt);
+}
+
+/** After a message body's fields: reading past its end means its length was wrong. */
+export function checkEnd(r: Reader, end: number): void {
+  if (r.pos > end) throw new ProtoDecodeError('unexpected EOF');
+}

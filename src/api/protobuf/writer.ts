@@ -8,6 +8,8 @@ export class ProtoWriter {
   private pos = 0;
   /** Where each open nested message's body starts (its length byte is just before). */
   private readonly open: number[] = [];
+  /** How many bytes each open nested message reserved for its length. */
+  private readonly reserved: number[] = [];
 
   constructor(initialSize = 256) {
     this.buf = Buffer.allocUnsafe(initialSize);
@@ -45,6 +47,13 @@ export class ProtoWriter {
       u >>= 7n;
     }
     this.buf[this.pos++] = Number(u);
+    return this;
+  }
+
+  /** One byte: a field tag below 16 is one. */
+  byte(v: number): this {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
     return this;
   }
 
@@ -117,18 +126,61 @@ export class ProtoWriter {
     return this;
   }
 
+  /** A string field whose tag is one byte: tag and short ASCII value in one bounds check. */
+  stringField(tag: number, s: string): this {
+    const n = s.length;
+    if (n < 128) {
+      this.ensure(2 + n * 3);
+      const b = this.buf;
+      let p = this.pos + 2;
+      let i = 0;
+      while (i < n) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[p++] = c;
+        i++;
+      }
+      if (i === n) {
+        b[this.pos] = tag;
+        b[this.pos + 1] = n;
+        this.pos = p;
+        return this;
+      }
+    }
+    return this.byte(tag).string(s);
+  }
+
   string(s: string): this {
+    const n = s.length;
+    if (n < 128) {
+      // Short ASCII, most of what objects hold, is copied here: a call into Buffer#write costs
+      // more than the loop. Anything else falls through and overwrites what was copied.
+      this.ensure(1 + n * 3);
+      const b = this.buf;
+      let p = this.pos + 1;
+      let i = 0;
+      while (i < n) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[p++] = c;
+        i++;
+      }
+      if (i === n) {
+        b[this.pos] = n;
+        this.pos = p;
+        return this;
+      }
+    }
     // A UTF-16 unit is at most 3 UTF-8 bytes: short strings take one length byte, known up front.
-    if (s.length * 3 < 128) {
-      this.ensure(1 + s.length * 3);
-      const n = this.buf.write(s, this.pos + 1, 'utf8');
-      this.buf[this.pos] = n;
-      this.pos += 1 + n;
+    if (n * 3 < 128) {
+      const written = this.buf.write(s, this.pos + 1, 'utf8');
+      this.buf[this.pos] = written;
+      this.pos += 1 + written;
       return this;
     }
-    const n = Buffer.byteLength(s, 'utf8');
-    this.varint(n);
-    this.ensure(n);
+    const bytes = Buffer.byteLength(s, 'utf8');
+    this.varint(bytes);
+    this.ensure(bytes);
     this.pos += this.buf.write(s, this.pos, 'utf8');
     return this;
   }
@@ -141,32 +193,68 @@ export class ProtoWriter {
     return this;
   }
 
-  /** Starts a length-delimited value; close it with ldelim(). */
-  fork(): this {
-    this.ensure(1);
-    this.pos += 1;
+  /**
+   * Starts a length-delimited value; close it with ldelim(). `reserve` bytes are kept for the
+   * length: a caller that saw this field's last length (ldelim's answer) passes it back, so a big
+   * body is not shifted to make room for a longer length.
+   */
+  fork(reserve = 1): this {
+    this.ensure(reserve);
+    this.pos += reserve;
     this.open.push(this.pos);
+    this.reserved.push(reserve);
     return this;
   }
 
   ldelim(): this {
-    const start = this.open.pop();
-    if (start === undefined) throw new Error('ProtoWriter: ldelim without fork');
-    const len = this.pos - start;
-    if (len < 128) {
-      this.buf[start - 1] = len;
-      return this;
-    }
-    let size = 1;
-    for (let v = len; v > 127; v = Math.floor(v / 128)) size++;
-    this.ensure(size - 1);
-    this.buf.copyWithin(start + size - 1, start, this.pos);
-    this.pos += size - 1;
-    const end = this.pos;
-    this.pos = start - 1;
-    this.varint(len);
-    this.pos = end;
+    this.close();
     return this;
+  }
+
+  /** Closes the innermost fork, writing its length; returns the bytes the length took. */
+  close(): number {
+    const start = this.open.pop();
+    const reserved = this.reserved.pop();
+    if (start === undefined || reserved === undefined) throw new Error('ProtoWriter: ldelim without fork');
+    const len = this.pos - start;
+    if (len < 128 && reserved === 1) {
+      this.buf[start - 1] = len;
+      return 1;
+    }
+    const size = len < 0x80 ? 1 : len < 0x4000 ? 2 : len < 0x200000 ? 3 : len < 0x10000000 ? 4 : 5;
+    const head = start - reserved;
+    const bodyStart = head + size;
+    if (bodyStart !== start) {
+      if (bodyStart > start) this.ensure(bodyStart - start);
+      this.buf.copyWithin(bodyStart, start, this.pos);
+      this.pos += bodyStart - start;
+    }
+    // The room is there: no ensure(), which would copy only up to the write position.
+    let at = head;
+    let v = len;
+    while (v > 127) {
+      this.buf[at++] = (v & 127) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[at] = v;
+    return size;
+  }
+
+  /** How many bytes have been written since the last cut. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /**
+   * Hands over the bytes written so far (no fork may be open) and starts a fresh buffer, so a
+   * long list goes out in pieces without one big buffer copied as it grows.
+   */
+  cut(): Buffer {
+    if (this.open.length > 0) throw new Error('ProtoWriter: cut with an open fork');
+    const piece = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(this.buf.length);
+    this.pos = 0;
+    return piece;
   }
 
   /** The bytes written, in a buffer of their own. */
