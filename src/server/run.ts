@@ -211,6 +211,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     configurations: kind => webhookConfigs[kind]?.list() ?? [],
     namespaceLabels: async name => (await getNamespace(name))?.metadata.labels,
     resolveService: (namespace, name, port) => resolveServiceHost(stores!.builtin('', 'services'), namespace, name, port),
+    authorize,
   };
   // Upstream's default order: NamespaceLifecycle first, the webhooks after the built-in plugins.
   const enabled = (name: string) => cfg.admissionPlugins?.includes(name) ?? true;
