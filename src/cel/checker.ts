@@ -91,9 +91,10 @@ export function check(root: Node, vars: ReadonlyMap<string, CelT>, funcs: Functi
         return report(n.id, `undeclared reference to '${n.name}' (in container '')`);
       }
       case 'select': {
-        // A dotted name may be a variable that contains dots; cel-go resolves those first.
+        // A dotted name may be a variable that contains dots (authorizer.requestResource); cel-go
+        // resolves the longest declared name first, unless a comprehension variable shadows it.
         const q = qualifiedName(n);
-        if (q && !lookup(q.split('.')[0]!) && vars.has(q)) return vars.get(q)!;
+        if (q && vars.has(q) && !scopes.some(s => s.has(q.split('.')[0]!))) return vars.get(q)!;
         const operand = visit(n.operand);
         const field = select(n.id, operand, n.field);
         return n.test ? T.bool : field;

@@ -174,7 +174,7 @@ export function setButNotImplemented(parsed: ParsedFlags): string[] {
 export const IMPLEMENTED_ADMISSION_PLUGINS = [
   'NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'NodeRestriction', 'TaintNodesByCondition', 'PodSecurity', 'Priority', 'DefaultTolerationSeconds',
   'DefaultStorageClass', 'RuntimeClass', 'StorageObjectInUseProtection', 'CertificateApproval', 'CertificateSigning', 'CertificateSubjectRestriction',
-  'DefaultIngressClass', 'MutatingAdmissionWebhook', 'ValidatingAdmissionWebhook', 'ResourceQuota',
+  'DefaultIngressClass', 'MutatingAdmissionWebhook', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionWebhook', 'ResourceQuota',
 ];
 
 /** Enabled admission plugins this server does not implement (ours to warn about, not upstream's). */

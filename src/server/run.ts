@@ -41,6 +41,9 @@ import { buildAuthorization, type AuthorizationSetup } from '../authz/build.js';
 import type { AuthorizeFn } from '../authz/union.js';
 import { rbacEscalation } from '../admission/rbac-escalation.js';
 import { mutatingWebhooks, validatingWebhooks, type WebhookSources } from '../admission/webhook/plugin.js';
+import { validatingAdmissionPolicy } from '../admission/policy/plugin.js';
+import { storeParams } from '../admission/policy/param-stores.js';
+import { startTypeChecking } from '../admission/policy/type-checking.js';
 import { serviceAccountAdmission } from '../admission/service-account.js';
 import { nodeRestriction } from '../admission/node-restriction.js';
 import { defaultTolerationSeconds } from '../admission/default-toleration-seconds.js';
@@ -204,11 +207,12 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   let authz: AuthorizationSetup | undefined;
   const authorize: AuthorizeFn = (u, a) => authz!.authorization.authorize(u, a);
   const escalation = rbacEscalation({ authorize, resolver: () => authz?.rbac });
-  const webhookConfigs: { mutating?: Informer; validating?: Informer } = {};
+  const webhookConfigs: { mutating?: Informer; validating?: Informer; policies?: Informer; bindings?: Informer } = {};
   const webhookSources: WebhookSources = {
     configurations: kind => webhookConfigs[kind]?.list() ?? [],
     namespaceLabels: async name => (await getNamespace(name))?.metadata.labels,
     resolveService: (namespace, name, port) => resolveServiceHost(stores!.builtin('', 'services'), namespace, name, port),
+    authorize,
   };
   // Upstream's default order: NamespaceLifecycle first, the webhooks after the built-in plugins.
   const enabled = (name: string) => cfg.admissionPlugins?.includes(name) ?? true;
@@ -233,6 +237,10 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     // Not a plugin upstream (RBAC's storage checks it), so never switched off.
     escalation,
     ...(enabled('MutatingAdmissionWebhook') ? [mutatingWebhooks(webhookSources)] : []),
+    ...(enabled('ValidatingAdmissionPolicy') ? [validatingAdmissionPolicy({
+      policies: () => webhookConfigs.policies?.list() ?? [], bindings: () => webhookConfigs.bindings?.list() ?? [],
+      getNamespace, params: storeParams(catalog, info => stores!.storeFor(info)), authorize,
+    })] : []),
     ...(enabled('ValidatingAdmissionWebhook') ? [validatingWebhooks(webhookSources)] : []),
     // Last, as upstream: quota is charged only for requests every other plugin admitted.
     ...(enabled('ResourceQuota') ? [resourceQuota({ accessor: quotaAccessor(quotaSources), limitedResources: quotaLimited })] : []),
@@ -261,6 +269,11 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   webhookConfigs.validating = new Informer(stores.builtin('admissionregistration.k8s.io', 'validatingwebhookconfigurations'));
   void webhookConfigs.mutating.start();
   void webhookConfigs.validating.start();
+  webhookConfigs.policies = new Informer(stores.builtin('admissionregistration.k8s.io', 'validatingadmissionpolicies'));
+  webhookConfigs.bindings = new Informer(stores.builtin('admissionregistration.k8s.io', 'validatingadmissionpolicybindings'));
+  startTypeChecking(webhookConfigs.policies, stores.builtin('admissionregistration.k8s.io', 'validatingadmissionpolicies'));
+  void webhookConfigs.policies.start();
+  void webhookConfigs.bindings.start();
   if (enabled('ResourceQuota')) quotaSources.start();
 
   const health = new HealthChecks({ etcd: () => storage.healthy(), storageBackend: backend.healthName });

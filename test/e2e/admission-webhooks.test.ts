@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createCA, issueCert } from '../../src/server/pki.js';
+import { eventually } from '../helpers/eventually.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 interface Review { request: { uid: string; operation: string; dryRun: boolean; name?: string; namespace?: string; userInfo: { username: string }; object?: { metadata: { labels?: Record<string, string> } } } }
@@ -70,15 +71,6 @@ metadata:
 data: {a: b}
 `;
 
-/** The webhook configurations reach the server through an informer: retry until they apply. */
-async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    if (await check()) return;
-    await new Promise(r => setTimeout(r, 100));
-  }
-  assert.fail(`${what} never happened\n${s.logs().slice(-2000)}`);
-}
-
 describe('admission webhooks', () => {
   it('a mutating webhook (by URL) patches matching objects only', async () => {
     await ok(['apply', '-f', '-'], `apiVersion: admissionregistration.k8s.io/v1
@@ -93,7 +85,7 @@ webhooks:
     admissionReviewVersions: [v1]
 `);
     let n = 0;
-    await eventually('the mutation', async () => {
+    await eventually(s, 'the mutation', async () => {
       const name = `mutated-${n++}`;
       await ok(['apply', '-f', '-'], configMap(name, { webhook: 'on' }));
       return (await ok(['get', 'cm', name, '-o', 'jsonpath={.metadata.labels.mutated}'])) === 'yes';
@@ -124,7 +116,7 @@ webhooks:
     admissionReviewVersions: [v1]
 `);
     let r = { code: 0, stdout: '', stderr: '' };
-    await eventually('the refusal', async () => {
+    await eventually(s, 'the refusal', async () => {
       r = await apply(configMap('refused', { deny: 'yes' }));
       return r.code !== 0;
     });
@@ -163,13 +155,13 @@ webhooks:
     await ok(['apply', '-f', '-'], config('Fail'));
     let r = { code: 0, stdout: '', stderr: '' };
     let n = 0;
-    await eventually('the failure', async () => {
+    await eventually(s, 'the failure', async () => {
       r = await s.kubectl(['create', 'secret', 'generic', `fail-${n++}`, '--from-literal=a=b']);
       return r.code !== 0;
     });
     assert.match(r.stderr, /Internal error occurred: failed calling webhook "unreachable.example.com": failed to call webhook: Post "https:\/\/127.0.0.1:1\/validate\?timeout=2s"/);
     await ok(['apply', '-f', '-'], config('Ignore'));
-    await eventually('failing open', async () => (await s.kubectl(['create', 'secret', 'generic', `open-${n++}`, '--from-literal=a=b'])).code === 0);
+    await eventually(s, 'failing open', async () => (await s.kubectl(['create', 'secret', 'generic', `open-${n++}`, '--from-literal=a=b'])).code === 0);
     await ok(['delete', 'validatingwebhookconfiguration', 'unreachable']);
   });
 
@@ -184,9 +176,9 @@ webhooks:
     sideEffects: None
     admissionReviewVersions: [v1]
 `);
-    await eventually('the lock-out of configmaps', async () => (await s.kubectl(['create', 'configmap', `locked-${Date.now()}`])).code !== 0);
+    await eventually(s, 'the lock-out of configmaps', async () => (await s.kubectl(['create', 'configmap', `locked-${Date.now()}`])).code !== 0);
     // The broken webhook can still be removed.
     await ok(['delete', 'validatingwebhookconfiguration', 'everything']);
-    await eventually('recovery', async () => (await s.kubectl(['create', 'configmap', `free-${Date.now()}`])).code === 0);
+    await eventually(s, 'recovery', async () => (await s.kubectl(['create', 'configmap', `free-${Date.now()}`])).code === 0);
   });
 });

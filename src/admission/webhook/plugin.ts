@@ -9,14 +9,15 @@ import { ApiError, errors, type StatusReason } from '../../api/errors.js';
 import type { ResourceInfo } from '../../api/resource-info.js';
 import type { KubeObject, Status } from '../../api/types.js';
 import { addWarning } from '../../api/warnings.js';
-import { requestUser } from '../../authz/request-user.js';
 import { log } from '../../observability/logger.js';
 import type { AdmissionOptions } from '../../registry/admission.js';
 import { applyJsonPatch } from '../../registry/patch/json-patch.js';
 import type { LabelSelectorObject } from '../../registry/selectors/labels.js';
 import type { AdmissionPlugin, Operation } from '../plugin.js';
+import { admissionRequest, attributesOf } from '../request.js';
 import { endpointOf, postJSON, type ClientConfig, type ServiceResolver } from './call.js';
-import { namespaceSelected, objectSelected, ruleMatches, type AdmissionOperation, type RequestAttributes, type Rule } from './match.js';
+import { webhookMatchConditions, type MatchConditionsSources } from './match-conditions.js';
+import { namespaceSelected, objectSelected, ruleMatches, type RequestAttributes, type Rule } from './match.js';
 
 interface Webhook {
   name: string;
@@ -27,9 +28,10 @@ interface Webhook {
   objectSelector?: LabelSelectorObject;
   sideEffects?: string;
   timeoutSeconds?: number;
+  matchConditions?: Array<{ name: string; expression: string }>;
 }
 
-export interface WebhookSources {
+export interface WebhookSources extends MatchConditionsSources {
   /** The current MutatingWebhookConfigurations / ValidatingWebhookConfigurations. */
   configurations(kind: 'mutating' | 'validating'): readonly KubeObject[];
   namespaceLabels(name: string): Promise<Record<string, string> | undefined>;
@@ -45,47 +47,16 @@ interface AdmissionResponse {
   patchType?: string;
 }
 
-const OPERATIONS: Record<Operation, AdmissionOperation> = { create: 'CREATE', update: 'UPDATE', delete: 'DELETE' };
-const OPTIONS_KIND: Record<Operation, string> = { create: 'CreateOptions', update: 'UpdateOptions', delete: 'DeleteOptions' };
-
 /** Webhooks never see their own configuration objects, so a broken webhook can always be removed. */
 function exempt(info: ResourceInfo): boolean {
   return info.group === 'admissionregistration.k8s.io';
 }
 
-function attributesOf(op: Operation, info: ResourceInfo, obj: KubeObject, old: KubeObject | null, opts: AdmissionOptions): RequestAttributes {
-  return {
-    operation: OPERATIONS[op],
-    group: info.group,
-    version: info.version,
-    resource: info.resource,
-    subresource: opts.subresource ?? '',
-    namespace: info.namespaced ? obj.metadata.namespace ?? '' : '',
-    object: op === 'delete' ? null : obj,
-    oldObject: op === 'delete' ? obj : old,
-  };
-}
-
 function reviewOf(uid: string, op: Operation, info: ResourceInfo, a: RequestAttributes, dryRun: boolean): unknown {
-  const user = requestUser() ?? { name: 'system:apiserver', groups: ['system:masters'] };
-  const gvk = { group: info.group, version: info.version, kind: info.kind };
-  const gvr = { group: info.group, version: info.version, resource: info.resource };
-  const name = (a.object ?? a.oldObject)?.metadata.name ?? '';
   return {
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',
-    request: {
-      uid, kind: gvk, resource: gvr, requestKind: gvk, requestResource: gvr,
-      ...(a.subresource ? { subResource: a.subresource, requestSubResource: a.subresource } : {}),
-      ...(name ? { name } : {}),
-      ...(a.namespace ? { namespace: a.namespace } : {}),
-      operation: a.operation,
-      userInfo: { username: user.name, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups, ...(user.extra ? { extra: user.extra } : {}) },
-      object: a.object,
-      oldObject: a.oldObject,
-      dryRun,
-      options: { kind: OPTIONS_KIND[op], apiVersion: 'meta.k8s.io/v1' },
-    },
+    request: { ...admissionRequest(uid, op, info, a, dryRun), object: a.object, oldObject: a.oldObject },
   };
 }
 
@@ -112,10 +83,12 @@ async function call(h: Webhook, review: unknown, uid: string, sources: WebhookSo
 }
 
 /** Runs one webhook; undefined when it does not apply or failed under failurePolicy Ignore. */
-async function run(h: Webhook, op: Operation, info: ResourceInfo, a: RequestAttributes, dryRun: boolean, sources: WebhookSources): Promise<AdmissionResponse | undefined> {
+async function run(h: Webhook, op: Operation, info: ResourceInfo, a: RequestAttributes, opts: AdmissionOptions, sources: WebhookSources): Promise<AdmissionResponse | undefined> {
   if (!(h.rules ?? []).some(r => ruleMatches(r, a))) return undefined;
   if (!objectSelected(h.objectSelector, a)) return undefined;
   if (!namespaceSelected(h.namespaceSelector, a, a.namespace ? await sources.namespaceLabels(a.namespace) : undefined)) return undefined;
+  if (h.matchConditions?.length && !await webhookMatchConditions(h, op, info, a, opts.dryRun, sources)) return undefined;
+  const dryRun = opts.dryRun;
   if (dryRun && h.sideEffects !== 'None' && h.sideEffects !== 'NoneOnDryRun') {
     throw errors.badRequest(`admission webhook ${JSON.stringify(h.name)} does not support dry run`);
   }
@@ -142,7 +115,7 @@ export function mutatingWebhooks(sources: WebhookSources): AdmissionPlugin {
       if (exempt(info)) return;
       for (const h of webhooksOf(sources.configurations('mutating'))) {
         const a = attributesOf(op, info, obj, old, opts);
-        const response = await run(h, op, info, a, opts.dryRun, sources);
+        const response = await run(h, op, info, a, opts, sources);
         if (!response) continue;
         if (!response.allowed) throw denied(h.name, response.status);
         if (!response.patch || op === 'delete') continue;
@@ -162,7 +135,7 @@ export function validatingWebhooks(sources: WebhookSources): AdmissionPlugin {
       if (exempt(info)) return;
       const a = attributesOf(op, info, obj, old, opts);
       const results = await Promise.allSettled(webhooksOf(sources.configurations('validating')).map(async h => {
-        const response = await run(h, op, info, a, opts.dryRun, sources);
+        const response = await run(h, op, info, a, opts, sources);
         if (response && !response.allowed) throw denied(h.name, response.status);
       }));
       const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -74,16 +74,26 @@ export function defaultWebhookConfiguration(cfg: Obj, mutating: boolean): void {
   for (const w of items(cfg, 'webhooks')) defaultWebhook(w, mutating);
 }
 
+function defaultMatchResources(mr: Obj | undefined): void {
+  if (!mr) return;
+  def(mr, 'matchPolicy', 'Equivalent');
+  if (!isObj(mr['namespaceSelector'])) mr['namespaceSelector'] = {};
+  if (!isObj(mr['objectSelector'])) mr['objectSelector'] = {};
+  for (const rule of [...items(mr, 'resourceRules'), ...items(mr, 'excludeResourceRules')]) def(rule, 'scope', '*');
+}
+
 export function defaultValidatingAdmissionPolicy(p: Obj): void {
   const spec = child(p, 'spec');
   def(spec, 'failurePolicy', 'Fail');
-  const constraints = opt(spec, 'matchConstraints');
-  if (constraints) {
-    def(constraints, 'matchPolicy', 'Equivalent');
-    if (!isObj(constraints['namespaceSelector'])) constraints['namespaceSelector'] = {};
-    if (!isObj(constraints['objectSelector'])) constraints['objectSelector'] = {};
-    for (const rule of [...items(constraints, 'resourceRules'), ...items(constraints, 'excludeResourceRules')]) def(rule, 'scope', '*');
-  }
+  defaultMatchResources(opt(spec, 'matchConstraints'));
+}
+
+export function defaultValidatingAdmissionPolicyBinding(b: Obj): void {
+  const spec = child(b, 'spec');
+  defaultMatchResources(opt(spec, 'matchResources'));
+  // Upstream defaults parameterNotFoundAction only when a paramRef is given.
+  const ref = opt(spec, 'paramRef');
+  if (ref) def(ref, 'parameterNotFoundAction', 'Deny');
 }
 
 export function defaultHorizontalPodAutoscaler(hpa: Obj, version: string): void {

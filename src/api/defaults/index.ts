@@ -11,7 +11,7 @@ import {
 } from './core.js';
 import {
   defaultCSIDriver, defaultEndpointSlice, defaultHorizontalPodAutoscaler, defaultIngressClass, defaultNetworkPolicy,
-  defaultPriorityClass, defaultRoleBinding, defaultStorageClass, defaultValidatingAdmissionPolicy, defaultWebhookConfiguration,
+  defaultPriorityClass, defaultRoleBinding, defaultStorageClass, defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding, defaultWebhookConfiguration,
 } from './groups.js';
 import { defaultPod } from './pod.js';
 import type { Obj } from './util.js';
@@ -52,6 +52,7 @@ const defaulters: Record<string, Defaulter> = {
   'validatingwebhookconfigurations.admissionregistration.k8s.io': o => defaultWebhookConfiguration(o, false),
   'mutatingwebhookconfigurations.admissionregistration.k8s.io': o => defaultWebhookConfiguration(o, true),
   'validatingadmissionpolicies.admissionregistration.k8s.io': defaultValidatingAdmissionPolicy,
+  'validatingadmissionpolicybindings.admissionregistration.k8s.io': defaultValidatingAdmissionPolicyBinding,
   'horizontalpodautoscalers.autoscaling': (o, info) => defaultHorizontalPodAutoscaler(o, info.version),
   'customresourcedefinitions.apiextensions.k8s.io': o => defaultCustomResourceDefinition(o as KubeObject),
   'apiservices.apiregistration.k8s.io': o => defaultAPIService(o as KubeObject),

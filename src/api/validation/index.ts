@@ -3,6 +3,7 @@
 // becomes a 422 Invalid.
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionStatusUpdate, validateCustomResourceDefinitionUpdate } from '../../apiextensions/validation/crd.js';
 import { compileSchemaValidations } from '../../apiextensions/cel/crd-rules.js';
+import { validateValidatingAdmissionPolicy, validateValidatingAdmissionPolicyBinding, validateWebhookConfiguration } from '../../admission/policy/validation.js';
 import { validateAPIService, validateAPIServiceStatusUpdate, validateAPIServiceUpdate } from '../../aggregator/validation.js';
 import { flowcontrolValidators, validateFlowcontrolStatusUpdate } from '../../flowcontrol/validation.js';
 import { errors } from '../errors.js';
@@ -39,10 +40,19 @@ const validators: Record<string, Validator> = {
     update: (o, old) => validateCustomResourceDefinitionUpdate(o as KubeObject, old as KubeObject, { celRules: compileSchemaValidations }),
   },
   'apiservices.apiregistration.k8s.io': { create: o => validateAPIService(o as KubeObject), update: (o, old) => validateAPIServiceUpdate(o as KubeObject, old as KubeObject) },
+  'validatingadmissionpolicies.admissionregistration.k8s.io': withMetaUpdate(validateValidatingAdmissionPolicy),
+  'validatingadmissionpolicybindings.admissionregistration.k8s.io': withMetaUpdate(validateValidatingAdmissionPolicyBinding),
+  'validatingwebhookconfigurations.admissionregistration.k8s.io': withMetaUpdate(validateWebhookConfiguration),
+  'mutatingwebhookconfigurations.admissionregistration.k8s.io': withMetaUpdate(validateWebhookConfiguration),
   ...Object.fromEntries(Object.entries(coreValidators).map(([resource, v]) => [`${resource}.`, v])),
   ...groupValidators,
   ...flowcontrolValidators,
 };
+
+/** A validator whose update check is its create check plus the metadata update rules. */
+function withMetaUpdate(create: (o: Obj) => StatusCause[]): Validator {
+  return { create, update: (o, old) => [...create(o), ...validateObjectMetaUpdate(o['metadata'], old['metadata'])] };
+}
 
 function genericValidator(info: ResourceInfo): Validator {
   const rules = { namespaced: info.namespaced, nameFn: nameIsDNSSubdomain };
