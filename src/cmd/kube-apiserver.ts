@@ -7,7 +7,8 @@ import { log, setVerbosity } from '../observability/logger.js';
 import { buildOptions, optionWarnings, setButNotImplemented, unimplementedAdmissionPlugins, usage, validateOptions, type Options } from '../options/options.js';
 import { FlagError, parseFlags } from '../options/parse.js';
 import { tlsCipherSuites, tlsMinVersion } from '../options/tls-flags.js';
-import { startServer, type ServerConfig } from '../server/run.js';
+import { servingCertFiles, startServer, type ServerConfig } from '../server/run.js';
+import { reportServing, superviseWorkers, workerCount, workerIndex } from '../server/workers.js';
 import type { EndpointReconcilerType } from '../server/core-services.js';
 import type { AuthenticationFlags } from '../authn/setup.js';
 import { versionInfo } from '../server/version.js';
@@ -140,6 +141,8 @@ function toServerConfig(o: Options): ServerConfig {
 async function main(argv: string[]): Promise<number> {
   let options: Options;
   let config: ServerConfig;
+  let workers: number;
+  const worker = workerIndex();
   try {
     const parsed = parseFlags(argv);
     options = buildOptions(parsed);
@@ -158,11 +161,15 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`Error: ${problems.join(', ')}\n`);
       return 1;
     }
-    for (const name of setButNotImplemented(parsed)) log.warn(`Flag --${name} is accepted but not implemented yet; it has no effect`);
-    for (const w of optionWarnings(options)) log.warn(w);
-    const missing = unimplementedAdmissionPlugins(options);
-    if (missing.length > 0) log.warn(`Admission plugins enabled but not implemented yet; they admit every request: ${missing.join(', ')}`);
+    // Workers parse the same flags again; the primary has already warned about them.
+    if (worker === undefined) {
+      for (const name of setButNotImplemented(parsed)) log.warn(`Flag --${name} is accepted but not implemented yet; it has no effect`);
+      for (const w of optionWarnings(options)) log.warn(w);
+      const missing = unimplementedAdmissionPlugins(options);
+      if (missing.length > 0) log.warn(`Admission plugins enabled but not implemented yet; they admit every request: ${missing.join(', ')}`);
+    }
     config = toServerConfig(options);
+    workers = workerCount(options.raw.number('worker-processes'));
   } catch (e) {
     if (e instanceof FlagError) {
       process.stderr.write(`Error: ${e.message}\n`);
@@ -171,7 +178,14 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
 
+  if (worker === undefined && workers > 1) {
+    // One self-signed pair for all, before the workers race to make their own.
+    await servingCertFiles(config);
+    return superviseWorkers({ count: workers, drainTimeoutMs: config.shutdownDelayMs + 60_000 });
+  }
+  if (worker !== undefined) config.workerIndex = worker;
   const server = await startServer(config);
+  if (worker !== undefined) reportServing();
   await new Promise<void>(resolve => {
     const onSignal = (sig: string) => {
       log.info('Received shutdown signal', { signal: sig });

@@ -123,6 +123,11 @@ export interface ServerConfig {
   aggregator?: { endpointRouting?: boolean; proxyClientCertFile?: string; proxyClientKeyFile?: string };
   /** --kubelet-* flags: how exec, attach, port-forward, logs and node proxies reach kubelets. */
   kubelet?: KubeletClientConfig;
+  /**
+   * This process's index among --worker-processes (unset: a single process, as worker 0). The
+   * stand-ins for kube-controller-manager run in worker 0 only; see docs/OPERATING.md.
+   */
+  workerIndex?: number;
 }
 
 export interface RunningServer {
@@ -199,6 +204,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     apiserverCount: cfg.apiserverCount ?? 1,
     kubernetesServiceNodePort: cfg.kubernetesServiceNodePort ?? 0,
     eventTtlSeconds: cfg.eventTtlSeconds ?? 3600,
+    workerIndex: cfg.workerIndex ?? 0,
   });
   let namespaces: Informer | undefined;
   // Served from the namespace informer; a miss falls back to a live read, as upstream's
@@ -290,16 +296,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     ...(cfg.advertiseAddress && cfg.securePort > 0 ? { serverAddress: `${cfg.advertiseAddress.includes(':') ? `[${cfg.advertiseAddress}]` : cfg.advertiseAddress}:${cfg.securePort}` } : {}),
   });
 
-  let certFile = cfg.tlsCertFile;
-  let keyFile = cfg.tlsPrivateKeyFile;
-  if (!certFile || !keyFile) {
-    const generated = await ensureSelfSignedServingCert(cfg.certDir, {
-      host: cfg.advertiseAddress ?? '127.0.0.1', alternateDNS: ['kubernetes.default.svc', 'kubernetes.default', 'kubernetes'], bindAddress: cfg.bindAddress,
-    });
-    certFile = generated.certFile;
-    keyFile = generated.keyFile;
-    log.info('Generated self-signed cert', { certFile, keyFile });
-  }
+  const { certFile, keyFile } = await servingCertFiles(cfg);
   const tls = await ServingCertificates.load({
     serving: { certFile, keyFile },
     sni: cfg.tlsSniCertKeys ?? [],
@@ -370,7 +367,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   const autoregistered = health.addPostStartHook('kube-apiserver-autoregistration');
   crdsStarted.then(() => aggregator.start()).then(autoregistered, e => log.error('aggregator failed to start', { err: String(e) }));
   const namespaceFinalizer = new NamespaceFinalizer(catalog, stores, () => namespaces?.list() ?? []);
-  namespaceFinalizer.start();
+  // kube-controller-manager's job: once per machine, not once per worker process.
+  if ((cfg.workerIndex ?? 0) === 0) namespaceFinalizer.start();
   const stopObjectCounter = startObjectCounter(catalog, storage, cfg.etcdPrefix);
 
   return {
@@ -402,6 +400,20 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       await storage.close();
     },
   };
+}
+
+/**
+ * --tls-cert-file and --tls-private-key-file, or else a self-signed pair in --cert-dir, made on
+ * first start and reused after (the --worker-processes primary makes it before forking, so
+ * every worker serves the same one).
+ */
+export async function servingCertFiles(cfg: ServerConfig): Promise<{ certFile: string; keyFile: string }> {
+  if (cfg.tlsCertFile && cfg.tlsPrivateKeyFile) return { certFile: cfg.tlsCertFile, keyFile: cfg.tlsPrivateKeyFile };
+  const pair = await ensureSelfSignedServingCert(cfg.certDir, {
+    host: cfg.advertiseAddress ?? '127.0.0.1', alternateDNS: ['kubernetes.default.svc', 'kubernetes.default', 'kubernetes'], bindAddress: cfg.bindAddress,
+  });
+  if (pair.generated) log.info('Generated self-signed cert', { certFile: pair.certFile, keyFile: pair.keyFile });
+  return { certFile: pair.certFile, keyFile: pair.keyFile };
 }
 
 /**

@@ -116,6 +116,8 @@ export async function startTestServer(extraFlags: string[] = [], opts: TestServe
     `--etcd-servers=${etcd.endpoint}`, `--etcd-cafile=${etcd.caFile}`, `--etcd-certfile=${etcd.certFile}`, `--etcd-keyfile=${etcd.keyFile}`,
     `--etcd-prefix=/registry`, '--service-cluster-ip-range=10.96.0.0/12', `--cert-dir=${join(dir, 'certs')}`,
     ...(opts.pkiFlags ? opts.pkiFlags(pki) : []),
+    // One process unless a test asks for more: the default follows the machine's cores.
+    ...(extraFlags.some(f => f.startsWith('--worker-processes')) ? [] : ['--worker-processes=1']),
     ...extraFlags,
   ];
   const proc = spawn(join(repoRoot, 'bin/kube-apiserver'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
