@@ -1,7 +1,8 @@
 // `make bench`: the real server process and the bare etcd3 client, on ONE real etcd, doing the same
 // work: create, get, list of 1,000 and watch delivery of ~1 KiB ConfigMaps. Prints one table.
 // BENCH_N (objects created; default 2000) and BENCH_SECONDS (per timed get/list run; default 5)
-// size it; the defaults keep a run near a minute on a 2-core machine. BENCH_SERVER_ARGS adds server flags.
+// size it; the defaults keep a run near a minute on a 2-core machine. BENCH_SERVER_ARGS adds server flags;
+// BENCH_WORKERS (default 1,2; empty skips) the --worker-processes counts compared at the end.
 import { randomBytes, randomInt } from 'node:crypto';
 import { startEtcd } from '../test/helpers/etcd.js';
 import { startTestServer } from '../test/helpers/server.js';
@@ -12,6 +13,7 @@ import { formatTable, type Row } from './report.js';
 import { codecBench, formatCodec } from './codec.js';
 import { formatWorst, worstRequestBench } from './worst-requests.js';
 import { crdBench, formatCrd } from './crd.js';
+import { formatWorkers, workerCountsFromEnv, workersBench } from './workers.js';
 
 function intEnv(name: string, dflt: number): number {
   const v = process.env[name];
@@ -183,6 +185,12 @@ async function main(): Promise<void> {
     console.log(`\n${formatCrd(await withTimeout(crdBench(api, { n: Math.min(N, 1000), timedMs: TIMED_MS, rss: () => rssBytes(api) }), RUN_LIMIT_MS, 'the CRD bench'))}`);
     console.log(`\n${formatWorst(await worstRequestBench(server))}`);
     console.log(`\nserver RSS (process_resident_memory_bytes): ${mib(rssIdle)} after startup, ${mib(rssAfter)} after the run`);
+    const workerCounts = workerCountsFromEnv();
+    if (workerCounts.length > 0) {
+      // Its servers get the machine to themselves.
+      await server.stop();
+      console.log(`\n${formatWorkers(await withTimeout(workersBench({ etcd, workers: workerCounts, n: N, timedMs: TIMED_MS }), RUN_LIMIT_MS, 'the workers bench'))}`);
+    }
     console.log(`total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } catch (e) {
     process.stderr.write(`--- server log tail ---\n${server.logs().slice(-3000)}\n`);

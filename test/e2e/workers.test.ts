@@ -3,45 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { ApiClient } from '../../bench/api-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { pinnedToEach, type Pinned } from '../helpers/workers.js';
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 const cm = (name: string, v = name) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { v } });
-
-/** One keep-alive connection, so every request lands on the same worker. */
-interface Pinned { api: ApiClient; worker: string }
-
-/** The worker behind a connection: its process start time, which /metrics reports to the microsecond. */
-async function workerOf(api: ApiClient): Promise<string> {
-  const text = (await api.expect(200, 'GET', '/metrics')).toString('utf8');
-  const m = /^process_start_time_seconds (\S+)$/m.exec(text);
-  assert.ok(m, 'process_start_time_seconds missing');
-  return m[1]!;
-}
-
-/** Opens connections until one reaches each of `count` workers (the primary hands them out in turn). */
-async function pinnedToEach(s: TestServer, count: number): Promise<Pinned[]> {
-  const found = new Map<string, Pinned>();
-  const deadline = Date.now() + 60_000;
-  while (found.size < count) {
-    assert.ok(Date.now() < deadline, `only ${found.size} of ${count} workers answered:\n${s.logs().slice(-3000)}`);
-    const api = new ApiClient(s.kubeconfig, 1);
-    try {
-      const ready = await api.request('GET', '/readyz');
-      const worker = ready.status === 200 ? await workerOf(api) : undefined;
-      if (worker !== undefined && !found.has(worker)) {
-        found.set(worker, { api, worker });
-        continue;
-      }
-    } catch {
-      // a worker still starting or just restarted
-    }
-    api.close();
-    await sleep(100);
-  }
-  return [...found.values()];
-}
 
 async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
