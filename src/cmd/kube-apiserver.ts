@@ -7,7 +7,8 @@ import { log, setVerbosity } from '../observability/logger.js';
 import { buildOptions, optionWarnings, setButNotImplemented, unimplementedAdmissionPlugins, usage, validateOptions, type Options } from '../options/options.js';
 import { FlagError, parseFlags } from '../options/parse.js';
 import { tlsCipherSuites, tlsMinVersion } from '../options/tls-flags.js';
-import { servingCertFiles, startServer, type ServerConfig } from '../server/run.js';
+import type { ServerConfig } from '../server/run.js';
+import { servingCertFiles } from '../server/pki.js';
 import { reportServing, superviseWorkers, workerCount, workerIndex } from '../server/workers.js';
 import type { EndpointReconcilerType } from '../server/core-services.js';
 import type { AuthenticationFlags } from '../authn/setup.js';
@@ -184,6 +185,8 @@ async function main(argv: string[]): Promise<number> {
     return superviseWorkers({ count: workers, drainTimeoutMs: config.shutdownDelayMs + 60_000 });
   }
   if (worker !== undefined) config.workerIndex = worker;
+  // Loaded only where it serves: the --worker-processes primary stays small.
+  const { startServer } = await import('../server/run.js');
   const server = await startServer(config);
   if (worker !== undefined) reportServing();
   await new Promise<void>(resolve => {

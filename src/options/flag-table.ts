@@ -125,7 +125,7 @@ export const FLAGS: readonly FlagSpec[] = [
     { name: 'strict-transport-security-directives', type: 'strings', implemented: true, description: 'HSTS directives, e.g. max-age=31536000,includeSubDomains,preload; empty sends no HSTS header.' },
     {
       name: 'worker-processes', type: 'int', implemented: true, own: true,
-      description: 'Server processes sharing the secure port, each a full API server on the same etcd; 0 (the default) starts min(CPUs, 4), 1 serves from this one process.',
+      description: 'Server processes sharing the secure port, each a full API server on the same etcd; 0 (the default) starts min(CPUs, 4), counting a cgroup CPU limit; 1 serves from this one process.',
     },
   ]),
   ...section('Etcd', [

@@ -24,7 +24,7 @@ import { EncryptionConfig, keyResolver } from '../storage/encryption/config.js';
 import type { Storage } from '../storage/interface.js';
 import { buildApp } from './app.js';
 import { HealthChecks } from './healthz.js';
-import { ensureSelfSignedServingCert } from './pki.js';
+import { servingCertFiles } from './pki.js';
 import { watchFiles } from './file-watch.js';
 import { ServingCertificates, type SNICertKeyFiles } from './serving-certs.js';
 import { Stores } from './stores.js';
@@ -400,20 +400,6 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       await storage.close();
     },
   };
-}
-
-/**
- * --tls-cert-file and --tls-private-key-file, or else a self-signed pair in --cert-dir, made on
- * first start and reused after (the --worker-processes primary makes it before forking, so
- * every worker serves the same one).
- */
-export async function servingCertFiles(cfg: ServerConfig): Promise<{ certFile: string; keyFile: string }> {
-  if (cfg.tlsCertFile && cfg.tlsPrivateKeyFile) return { certFile: cfg.tlsCertFile, keyFile: cfg.tlsPrivateKeyFile };
-  const pair = await ensureSelfSignedServingCert(cfg.certDir, {
-    host: cfg.advertiseAddress ?? '127.0.0.1', alternateDNS: ['kubernetes.default.svc', 'kubernetes.default', 'kubernetes'], bindAddress: cfg.bindAddress,
-  });
-  if (pair.generated) log.info('Generated self-signed cert', { certFile: pair.certFile, keyFile: pair.keyFile });
-  return { certFile: pair.certFile, keyFile: pair.keyFile };
 }
 
 /**

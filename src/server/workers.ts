@@ -4,6 +4,7 @@
 // serves nothing itself: it restarts crashed workers and turns SIGTERM/SIGINT into a graceful
 // drain of all of them.
 import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { log } from '../observability/logger.js';
 
@@ -12,8 +13,28 @@ export const WORKER_ENV = 'KUBE_APISERVER_WORKER_INDEX';
 /** The default when --worker-processes is 0: beyond a few workers etcd, not the CPU, limits. */
 export const MAX_DEFAULT_WORKERS = 4;
 
-/** The number of processes to run: the flag, or min(CPUs, 4) when it is 0. */
-export function workerCount(flag: number, cpus = availableParallelism()): number {
+/**
+ * CPUs this process may use: the ones it sees, capped by a cgroup v2 CPU quota (cpu.max, e.g. a
+ * container's CPU limit) rounded up, so a Pod limited to 2 CPUs on a 64-core node forks 2.
+ */
+export function usableCpus(cpuMax = readCpuMax(), cpus = availableParallelism()): number {
+  const [quota, period] = (cpuMax ?? '').trim().split(/\s+/);
+  const q = Number(quota);
+  const p = Number(period);
+  if (!(q > 0) || !(p > 0)) return cpus;
+  return Math.max(1, Math.min(cpus, Math.ceil(q / p)));
+}
+
+function readCpuMax(): string | undefined {
+  try {
+    return readFileSync('/sys/fs/cgroup/cpu.max', 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The number of processes to run: the flag, or min(usable CPUs, 4) when it is 0. */
+export function workerCount(flag: number, cpus = usableCpus()): number {
   return flag > 0 ? flag : Math.max(1, Math.min(cpus, MAX_DEFAULT_WORKERS));
 }
 

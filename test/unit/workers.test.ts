@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { superviseWorkers, workerCount, workerIndex, WORKER_ENV, type SupervisorOptions, type WorkerProcess } from '../../src/server/workers.js';
+import { superviseWorkers, usableCpus, workerCount, workerIndex, WORKER_ENV, type SupervisorOptions, type WorkerProcess } from '../../src/server/workers.js';
 import { identityLeaseName } from '../../src/controllers/apiserver-identity.js';
 
 class FakeWorker implements WorkerProcess {
@@ -48,6 +48,15 @@ test('workerCount: 0 picks min(CPUs, 4); a positive flag is taken as is', () => 
   assert.equal(workerCount(0, 1), 1);
   assert.equal(workerCount(1, 16), 1);
   assert.equal(workerCount(6, 2), 6);
+});
+
+test('usableCpus: a cgroup v2 CPU quota caps the CPUs seen, rounded up', () => {
+  assert.equal(usableCpus('max 100000\n', 8), 8);
+  assert.equal(usableCpus('200000 100000\n', 8), 2);
+  assert.equal(usableCpus('150000 100000', 8), 2);
+  assert.equal(usableCpus('50000 100000', 8), 1);
+  assert.equal(usableCpus('1600000 100000', 8), 8);
+  assert.equal(usableCpus(undefined, 3), 3);
 });
 
 test('workerIndex reads the index only inside a cluster worker', () => {
