@@ -3,10 +3,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:tls';
+import { issueCert } from '../../src/server/pki.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { pinnedToEach, type Pinned } from '../helpers/workers.js';
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+/** The serving certificate's CN on a new connection (so on the next worker in turn). */
+function servedCN(port: number): Promise<string | undefined> {
+  return new Promise(resolve => {
+    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false }, () => {
+      const cn = socket.getPeerCertificate().subject?.CN;
+      socket.end();
+      resolve(typeof cn === 'string' ? cn : undefined);
+    });
+    socket.on('error', () => resolve(undefined));
+  });
+}
+
 const cm = (name: string, v = name) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { v } });
 
 async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -21,15 +38,26 @@ describe('two worker processes', () => {
   let s: TestServer;
   let a: Pinned;
   let b: Pinned;
+  const dir = mkdtempSync(join(tmpdir(), 'kas-workers-'));
+  const servingCert = join(dir, 'serving.crt');
+  const servingKey = join(dir, 'serving.key');
 
   before(async () => {
-    s = await startTestServer(['--worker-processes=2', '--shutdown-delay-duration=3s']);
+    s = await startTestServer(['--worker-processes=2', '--shutdown-delay-duration=3s'], {
+      // Copies the workers may watch, replacing the helper's pair (the last flag wins).
+      pkiFlags: pki => {
+        copyFileSync(pki.apiserverCert, servingCert);
+        copyFileSync(pki.apiserverKey, servingKey);
+        return [`--tls-cert-file=${servingCert}`, `--tls-private-key-file=${servingKey}`];
+      },
+    });
     [a, b] = await pinnedToEach(s, 2) as [Pinned, Pinned];
   });
   after(async () => {
     a?.api.close();
     b?.api.close();
     await s?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs two workers, each with its own identity lease', async () => {
@@ -57,7 +85,7 @@ describe('two worker processes', () => {
     }
   });
 
-  it('kubectl create, get, patch and delete', async () => {
+  it('kubectl create, get, patch and delete, namespace deletion included', async () => {
     await s.kubectlOk(['create', 'namespace', 'multi']);
     await s.kubectlOk(['-n', 'multi', 'create', 'configmap', 'one', '--from-literal=k=v']);
     assert.equal(await s.kubectlOk(['-n', 'multi', 'get', 'configmap', 'one', '-o', 'jsonpath={.data.k}']), 'v');
@@ -67,6 +95,9 @@ describe('two worker processes', () => {
     const r = await s.kubectl(['-n', 'multi', 'get', 'configmap', 'one']);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /NotFound|not found/);
+    // kubectl waits for the namespace finalizer, which runs in worker 0 only.
+    await s.kubectlOk(['delete', 'namespace', 'multi', '--timeout=60s']);
+    assert.notEqual((await s.kubectl(['get', 'namespace', 'multi'])).code, 0);
   });
 
   it('a watch on one worker sees writes made through the other', async () => {
@@ -96,6 +127,19 @@ describe('two worker processes', () => {
     const got = JSON.parse((await b.api.expect(200, 'GET', `${path}/g1`)).toString('utf8')) as { spec: { size: number } };
     assert.equal(got.spec.size, 3);
     assert.match(await s.kubectlOk(['get', 'gadgets', 'g1', '-o', 'name']), /gadget\.multi\.example\.com\/g1/);
+  });
+
+  it('a replaced serving certificate is served by every worker', async () => {
+    const ca = { certPem: readFileSync(s.pki.caCert, 'utf8'), keyPem: readFileSync(s.pki.caKey, 'utf8') };
+    const fresh = await issueCert({ ca, commonName: 'rotated-workers', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usage: 'server' });
+    writeFileSync(servingKey, fresh.keyPem);
+    writeFileSync(servingCert, fresh.certPem);
+    // Connections go to the workers in turn, so four in a row reach both.
+    await until('both workers serving the rotated certificate', async () => {
+      const cns = await Promise.all([0, 1, 2, 3].map(() => servedCN(s.port)));
+      return cns.every(cn => cn === 'rotated-workers');
+    });
+    await s.kubectlOk(['get', 'namespace', 'default']);
   });
 
   it('a killed worker is restarted and serves again; the other keeps serving meanwhile', async () => {
