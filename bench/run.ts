@@ -2,7 +2,8 @@
 // on its embedded sqlite file, doing the same work: create, get, list of 1,000 and watch delivery
 // of ~1 KiB ConfigMaps, one after the other. Prints one table and the start-up times.
 // BENCH_N (objects created; default 2000) and BENCH_SECONDS (per timed get/list run; default 5)
-// size it; the defaults keep a run near a minute on a 2-core machine. BENCH_SERVER_ARGS adds server flags.
+// size it; the defaults keep a run near a minute on a 2-core machine. BENCH_SERVER_ARGS adds server flags;
+// BENCH_WORKERS (default 1,2; empty skips) the --worker-processes counts compared at the end.
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import { codecBench, formatCodec } from './codec.js';
 import { formatWorst, worstRequestBench } from './worst-requests.js';
 import { crdBench, formatCrd } from './crd.js';
 import { apfBench, formatApf } from './apf.js';
+import { formatWorkers, workerCountsFromEnv, workersBench } from './workers.js';
 
 function intEnv(name: string, dflt: number): number {
   const v = process.env[name];
@@ -261,6 +263,8 @@ async function main(): Promise<void> {
       if (r && r.rewatches > 0) console.log(`the ${name} server closed the benchmark's watch ${r.rewatches} times for falling behind; it re-watched from its last resourceVersion`);
     }
     console.log(`start-up to /readyz on an empty store: etcd ${startup.etcd.toFixed(2)} s${startup.sqlite !== undefined ? `, sqlite ${startup.sqlite.toFixed(2)} s` : ''}`);
+    const workerCounts = workerCountsFromEnv();
+    if (workerCounts.length > 0) console.log(`\n${formatWorkers(await withTimeout(workersBench({ etcd, workers: workerCounts, n: N, timedMs: TIMED_MS }), RUN_LIMIT_MS, 'the workers bench'))}`);
     console.log(`total time ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     raw.close();

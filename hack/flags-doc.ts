@@ -21,6 +21,7 @@ function row(spec: FlagSpec): string {
   const notes = [spec.description];
   if (spec.deprecated) notes.push(`Deprecated: ${spec.deprecated}.`);
   if (spec.hidden) notes.push('Hidden from --help.');
+  if (spec.own) notes.push('This server\'s own flag, not upstream\'s.');
   const flag = spec.shorthand ? `\`-${spec.shorthand}\`, \`--${spec.name}\`` : `\`--${spec.name}\``;
   return `| ${flag} | ${type} | ${def === undefined ? '' : `\`${cell(def)}\``} | ${status} | ${cell(notes.join(' '))} |`;
 }
@@ -28,8 +29,9 @@ function row(spec: FlagSpec): string {
 /** The generated markdown: a summary line and one table per upstream help section. */
 export function renderFlagsSection(flags: readonly FlagSpec[] = FLAGS): string {
   const implemented = flags.filter(f => f.implemented).length;
+  const own = flags.filter(f => f.own).length;
   const out: string[] = [
-    `${flags.length} flags (upstream kube-apiserver v1.32), ${implemented} implemented. ` +
+    `${flags.length - own} flags (upstream kube-apiserver v1.32)${own > 0 ? ` plus ${own} of this server's own` : ''}, ${implemented} implemented. ` +
       'The others are parsed and validated like upstream and log a warning at start-up when set.',
   ];
   for (const group of FLAG_GROUPS) {

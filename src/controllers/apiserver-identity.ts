@@ -33,9 +33,14 @@ function base32(bytes: Uint8Array): string {
   return out;
 }
 
-/** "apiserver-" + base32 of the first 16 bytes of sha256(hostname), as upstream names it. */
-export function identityLeaseName(host = hostname()): string {
-  return `apiserver-${base32(createHash('sha256').update(host).digest().subarray(0, 16))}`;
+/**
+ * "apiserver-" + base32 of the first 16 bytes of sha256(hostname), as upstream names it. Worker
+ * processes after the first (--worker-processes) hash "hostname/worker-N" instead: each is its
+ * own API server and needs its own lease, while worker 0 keeps the name a single process has.
+ */
+export function identityLeaseName(host = hostname(), worker = 0): string {
+  const id = worker === 0 ? host : `${host}/worker-${worker}`;
+  return `apiserver-${base32(createHash('sha256').update(id).digest().subarray(0, 16))}`;
 }
 
 /** metav1.MicroTime: RFC 3339 with microseconds. */
@@ -49,8 +54,8 @@ export class ApiServerIdentity {
   private renew: Periodic | undefined;
   private gc: Periodic | undefined;
 
-  constructor(private readonly leases: Store, private readonly host = hostname()) {
-    this.leaseName = identityLeaseName(host);
+  constructor(private readonly leases: Store, private readonly host = hostname(), worker = 0) {
+    this.leaseName = identityLeaseName(host, worker);
     this.holderIdentity = `${this.leaseName}_${randomUUID()}`;
   }
 

@@ -5,6 +5,13 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
+// prom-client rounds the start time to whole seconds; upstream's Go collector keeps the
+// fraction, which also tells apart --worker-processes workers started within a second.
+registry.removeSingleMetric('process_start_time_seconds');
+new Gauge({
+  name: 'process_start_time_seconds', help: 'Start time of the process since unix epoch in seconds.', registers: [registry],
+  collect() { this.set(performance.timeOrigin / 1000); },
+});
 
 const requestLabels = ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
 const sliLabels = ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;

@@ -74,6 +74,8 @@ export interface FlagSpec {
   readonly hidden?: boolean;
   /** mapStringString variant taking exactly one k=v per occurrence (commas kept in the value). */
   readonly noSplit?: boolean;
+  /** This server's own flag: upstream kube-apiserver has no such flag. */
+  readonly own?: boolean;
 }
 
 type Row = Omit<FlagSpec, 'group' | 'implemented'> & { implemented?: boolean };
@@ -121,6 +123,10 @@ export const FLAGS: readonly FlagSpec[] = [
     { name: 'shutdown-watch-termination-grace-period', type: 'duration', description: 'Longest wait for open watches to end during graceful shutdown.' },
     { name: 'storage-initialization-timeout', type: 'duration', default: '1m0s', description: 'Longest wait for storage to initialize before the server reports ready.' },
     { name: 'strict-transport-security-directives', type: 'strings', implemented: true, description: 'HSTS directives, e.g. max-age=31536000,includeSubDomains,preload; empty sends no HSTS header.' },
+    {
+      name: 'worker-processes', type: 'int', implemented: true, own: true,
+      description: 'Server processes sharing the secure port, each a full API server on the same etcd; 0 (the default) starts min(CPUs, 4), counting a cgroup CPU limit; 1 serves from this one process.',
+    },
   ]),
   ...section('Etcd', [
     { name: 'default-watch-cache-size', type: 'int', default: '100', implemented: true, hidden: true, deprecated: 'watch caches are sized automatically and this flag will be removed in a future version', description: 'Watch cache size for resources without an explicit size; 0 disables those caches.' },

@@ -217,6 +217,8 @@ function validateGeneric(o: Options, errs: string[]): void {
   if (o.minRequestTimeoutSeconds < 0) errs.push('--min-request-timeout can not be negative value');
   if (r.durationMs('storage-initialization-timeout') < 0) errs.push('--storage-initialization-timeout can not be negative value');
   if (r.durationMs('shutdown-delay-duration') < 0) errs.push('--shutdown-delay-duration can not be negative value');
+  // Our own flag, worded like its neighbours.
+  if (r.number('worker-processes') < 0) errs.push('--worker-processes can not be negative value');
   if (r.durationMs('shutdown-watch-termination-grace-period') < 0) {
     errs.push('shutdown-watch-termination-grace-period, if provided, can not be a negative value');
   }

@@ -2,7 +2,7 @@
 // and NodePort allocation (store hooks on services), Event TTLs (store hooks on events), the
 // allocation repair loops, the default/kubernetes Service with its endpoint reconciler, and the
 // API server identity lease.
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import type { ResourceInfo } from '../api/resource-info.js';
 import { ApiServerIdentity } from '../controllers/apiserver-identity.js';
 import {
@@ -37,6 +37,8 @@ export interface CoreServicesConfig {
   kubernetesServiceNodePort: number;
   /** --event-ttl in seconds. */
   eventTtlSeconds: number;
+  /** This process's --worker-processes index (0 for a single process): names its identity lease. */
+  workerIndex: number;
 }
 
 /** upstream's DefaultEndpointReconcilerTTL and DefaultEndpointReconcilerInterval. */
@@ -119,7 +121,7 @@ export class CoreServices {
     });
     this.kubernetesService.start();
 
-    this.identity = new ApiServerIdentity(stores.builtin('coordination.k8s.io', 'leases'));
+    this.identity = new ApiServerIdentity(stores.builtin('coordination.k8s.io', 'leases'), hostname(), this.cfg.workerIndex);
     this.identity.start();
   }
 

@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as x509 from '@peculiar/x509';
+import { log } from '../observability/logger.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -238,4 +239,27 @@ export async function ensureSelfSignedServingCert(
 /** Parses a PEM certificate with Node's own X509 parser (for callers that inspect SANs, expiry, issuer). */
 export function parseCertificate(certPem: string): X509Certificate {
   return new X509Certificate(firstPemBlock(certPem));
+}
+
+/** The flags that pick the serving pair (a subset of ServerConfig). */
+export interface ServingPairFlags {
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  certDir: string;
+  advertiseAddress?: string;
+  bindAddress: string;
+}
+
+/**
+ * --tls-cert-file and --tls-private-key-file, or else a self-signed pair in --cert-dir, made on
+ * first start and reused after (the --worker-processes primary makes it before forking, so
+ * every worker serves the same one).
+ */
+export async function servingCertFiles(cfg: ServingPairFlags): Promise<{ certFile: string; keyFile: string }> {
+  if (cfg.tlsCertFile && cfg.tlsPrivateKeyFile) return { certFile: cfg.tlsCertFile, keyFile: cfg.tlsPrivateKeyFile };
+  const pair = await ensureSelfSignedServingCert(cfg.certDir, {
+    host: cfg.advertiseAddress ?? '127.0.0.1', alternateDNS: ['kubernetes.default.svc', 'kubernetes.default', 'kubernetes'], bindAddress: cfg.bindAddress,
+  });
+  if (pair.generated) log.info('Generated self-signed cert', { certFile: pair.certFile, keyFile: pair.keyFile });
+  return { certFile: pair.certFile, keyFile: pair.keyFile };
 }

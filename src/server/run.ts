@@ -30,7 +30,7 @@ import type { Storage } from '../storage/interface.js';
 import { buildApp } from './app.js';
 import { HealthChecks } from './healthz.js';
 import { openStorageBackend, type StorageBackendConfig } from './storage-backend.js';
-import { ensureSelfSignedServingCert } from './pki.js';
+import { servingCertFiles } from './pki.js';
 import { watchFiles } from './file-watch.js';
 import { ServingCertificates, type SNICertKeyFiles } from './serving-certs.js';
 import { Stores } from './stores.js';
@@ -128,6 +128,11 @@ export interface ServerConfig extends StorageBackendConfig {
   aggregator?: { endpointRouting?: boolean; proxyClientCertFile?: string; proxyClientKeyFile?: string };
   /** --kubelet-* flags: how exec, attach, port-forward, logs and node proxies reach kubelets. */
   kubelet?: KubeletClientConfig;
+  /**
+   * This process's index among --worker-processes (unset: a single process, as worker 0). The
+   * stand-ins for kube-controller-manager run in worker 0 only; see docs/OPERATING.md.
+   */
+  workerIndex?: number;
 }
 
 export interface RunningServer {
@@ -195,6 +200,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     apiserverCount: cfg.apiserverCount ?? 1,
     kubernetesServiceNodePort: cfg.kubernetesServiceNodePort ?? 0,
     eventTtlSeconds: cfg.eventTtlSeconds ?? 3600,
+    workerIndex: cfg.workerIndex ?? 0,
   });
   let namespaces: Informer | undefined;
   // Served from the namespace informer; a miss falls back to a live read, as upstream's
@@ -302,16 +308,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     ...(cfg.advertiseAddress && cfg.securePort > 0 ? { serverAddress: `${cfg.advertiseAddress.includes(':') ? `[${cfg.advertiseAddress}]` : cfg.advertiseAddress}:${cfg.securePort}` } : {}),
   });
 
-  let certFile = cfg.tlsCertFile;
-  let keyFile = cfg.tlsPrivateKeyFile;
-  if (!certFile || !keyFile) {
-    const generated = await ensureSelfSignedServingCert(cfg.certDir, {
-      host: cfg.advertiseAddress ?? '127.0.0.1', alternateDNS: ['kubernetes.default.svc', 'kubernetes.default', 'kubernetes'], bindAddress: cfg.bindAddress,
-    });
-    certFile = generated.certFile;
-    keyFile = generated.keyFile;
-    log.info('Generated self-signed cert', { certFile, keyFile });
-  }
+  const { certFile, keyFile } = await servingCertFiles(cfg);
   const tls = await ServingCertificates.load({
     serving: { certFile, keyFile },
     sni: cfg.tlsSniCertKeys ?? [],
@@ -388,7 +385,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     retryForever('priority and fairness bootstrap', () => ensureBootstrapConfiguration(apfStores)).then(producer, e => log.error('priority and fairness bootstrap failed', { err: String(e) }));
   }
   const namespaceFinalizer = new NamespaceFinalizer(catalog, stores, () => namespaces?.list() ?? []);
-  namespaceFinalizer.start();
+  // kube-controller-manager's job: once per machine, not once per worker process.
+  if ((cfg.workerIndex ?? 0) === 0) namespaceFinalizer.start();
   const stopObjectCounter = startObjectCounter(catalog, storage, cfg.etcdPrefix);
 
   return {

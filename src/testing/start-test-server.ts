@@ -203,6 +203,8 @@ export async function startApiServer(opts: StartApiServerOptions = {}): Promise<
     `--client-ca-file=${pki.caCert}`, `--cert-dir=${join(dataDir, 'certs')}`,
     '--service-cluster-ip-range=10.96.0.0/12',
     ...storageFlags(opts, databasePath),
+    // One process unless asked for more: the default follows the machine's cores.
+    ...(extra.some(f => f.startsWith('--worker-processes')) ? [] : ['--worker-processes=1']),
     ...extra,
   ];
   const cleanup = () => { if (temporary) rmSync(dataDir, { recursive: true, force: true }); };

@@ -24,6 +24,14 @@ test('rows show type, printed default and implementation status; pipes are escap
   assert.ok(md.includes('| `--y-flag` | bool |  | yes |'), md);
 });
 
+test('this server\'s own flags are counted apart from upstream\'s and marked', () => {
+  const spec: FlagSpec = { name: 'x-flag', type: 'int', group: 'Generic', description: 'Something of ours.', implemented: true, own: true };
+  const md = renderFlagsSection([spec, { ...spec, name: 'y-flag', own: false }]);
+  assert.match(md, /^1 flags \(upstream kube-apiserver v1\.32\) plus 1 of this server's own, 2 implemented\./);
+  assert.ok(md.includes('| `--x-flag` | int |  | yes | Something of ours. This server\'s own flag, not upstream\'s. |'), md);
+  assert.ok(md.includes('| `--y-flag` | int |  | yes | Something of ours. |'), md);
+});
+
 test('replaceGeneratedSection keeps the hand-written text and needs both markers', () => {
   const doc = `intro\n${BEGIN_MARKER}\nold\n${END_MARKER}\noutro\n`;
   assert.equal(replaceGeneratedSection(doc, 'new'), `intro\n${BEGIN_MARKER}\nnew\n${END_MARKER}\noutro\n`);

@@ -292,7 +292,7 @@ test('the implemented set is the one the server acts on', () => {
       'service-account-max-token-expiration', 'service-account-signing-key-file',
       'service-cluster-ip-range', 'service-node-port-range', 'storage-backend', 'storage-media-type', 'storage-sqlite-path', 'strict-transport-security-directives',
       'tls-cert-file', 'tls-cipher-suites', 'tls-min-version', 'tls-private-key-file', 'tls-sni-cert-key', 'token-auth-file', 'v', 'version',
-      'watch-cache',
+      'watch-cache', 'worker-processes',
     ],
   );
 });
