@@ -91,7 +91,7 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
   const validateCommon = (obj: KubeObject, old: KubeObject | null): StatusCause[] => {
     const causes = [
       ...(old ? validateObjectMetaUpdate(obj.metadata, old.metadata, 'metadata', false) : validateObjectMeta(obj.metadata, metaRules)),
-      ...validateCustomResource(obj, schema),
+      ...validateCustomResource(obj, schema, old ? { old } : undefined),
       ...(scale ? scaleCauses(obj, scale, 'spec') : []),
       ...(scale ? scaleCauses(obj, scale, 'status') : []),
     ];
@@ -133,7 +133,7 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
       if (meta.length > 0) return meta;
       const causes = [
         ...validateObjectMetaUpdate(obj.metadata, old.metadata, 'metadata', false),
-        ...(obj['status'] !== undefined ? validateCustomResource(obj, schema) : []),
+        ...(obj['status'] !== undefined ? validateCustomResource(obj, schema, { old }) : []),
         ...(scale ? scaleCauses(obj, scale, 'status') : []),
       ];
       return withRules(causes, obj, old);
