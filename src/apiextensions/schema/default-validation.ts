@@ -4,7 +4,7 @@
 // A default inside the metadata of an embedded resource is checked inside a surrounding object
 // of that resource ("validation/v1" Validation), since metadata cannot be validated in pieces.
 import type { StatusCause } from '../../api/types.js';
-import { fe, path as fp } from '../../api/validation/field.js';
+import { aggregateText, errorText, fe, path as fp } from '../../api/validation/field.js';
 import { validateCustomResourceRules } from '../cel/validate.js';
 import type { JSONSchemaProps } from '../types.js';
 import { coerceEmbeddedResources, validateEmbeddedResources } from './embedded.js';
@@ -18,13 +18,6 @@ import { validateOpenAPISchema } from './validate.js';
 interface Walk {
   requirePruned: boolean;
   errs: StatusCause[];
-}
-
-// field.Error.Error() and an aggregate of them, as "must result in valid metadata: %v" prints.
-const errorText = (c: StatusCause) => `${c.field ?? '<nil>'}: ${c.message ?? ''}`;
-function aggregate(causes: StatusCause[]): string {
-  const msgs = [...new Set(causes.map(errorText))];
-  return msgs.length === 1 ? msgs[0]! : `[${msgs.join(', ')}]`;
 }
 
 /** The default's own CEL rules: once with oldSelf = the default, once as a create (optionalOldSelf rules). */
@@ -43,7 +36,7 @@ function checkInsideMeta(s: JSONSchemaProps, root: JSONSchemaProps, steps: Step[
   const coerced = coerceEmbeddedResources(obj, rootSchema);
   if (coerced.error) return [fe.invalid(at, shown, `must result in valid metadata: ${errorText(coerced.error)}`)];
   const metaErrs = validateEmbeddedResources(obj, rootSchema);
-  if (metaErrs.length > 0) return [fe.invalid(at, shown, `must result in valid metadata: ${aggregate(metaErrs)}`)];
+  if (metaErrs.length > 0) return [fe.invalid(at, shown, `must result in valid metadata: ${aggregateText(metaErrs)}`)];
   const schemaErrs = validateOpenAPISchema(s.default, s, at);
   return schemaErrs.length > 0 ? schemaErrs : celErrors(s, s.default, at, isRoot);
 }
