@@ -20,6 +20,7 @@ import { decodeCustomResource, decodeStoredCustomResource, defaultCustomResource
 import { customResourceFieldSet, validateCustomResourceFieldSelector } from './selectable-fields.js';
 import { customResourceTablePrinter } from './table.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion, JSONSchemaProps } from './types.js';
+import { hasXValidations, schemaHas } from './validation/schema-walk.js';
 
 const VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
 const TERMINATING_VERBS = ['delete', 'deletecollection', 'get', 'list', 'watch'];
@@ -84,9 +85,13 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
     return o;
   };
 
-  // A schema error blocks the CEL rules, which would only fail on the same values (upstream's hasBlockingErr).
-  const withRules = (causes: StatusCause[], obj: KubeObject, old: KubeObject | undefined): StatusCause[] =>
-    hasBlockingError(causes) ? [...causes, RULES_NOT_CHECKED] : [...causes, ...validateCustomResourceRules(schema, obj, old)];
+  // A schema error blocks the CEL rules, which would only fail on the same values (upstream's hasBlockingErr);
+  // a schema without rules has no CEL validator, so nothing is reported as unchecked.
+  const hasRules = schemaHas(schema, hasXValidations);
+  const withRules = (causes: StatusCause[], obj: KubeObject, old: KubeObject | undefined): StatusCause[] => {
+    if (!hasRules) return causes;
+    return hasBlockingError(causes) ? [...causes, RULES_NOT_CHECKED] : [...causes, ...validateCustomResourceRules(schema, obj, old)];
+  };
 
   const validateCommon = (obj: KubeObject, old: KubeObject | null): StatusCause[] => {
     const causes = [
