@@ -55,7 +55,9 @@ test('list-type duplicates are only reported when the old object had none', () =
 test('CEL failures ratchet on unchanged values, except transition rules', () => {
   const old = { spec: { count: 20 } };
   assert.equal(validateCustomResourceRules(schema, { spec: { count: 20 } }, undefined).length, 1);
-  assert.deepEqual(validateCustomResourceRules(schema, { spec: { count: 20, name: 'x' } }, old), []);
+  const warnings: string[] = [];
+  assert.deepEqual(validateCustomResourceRules(schema, { spec: { count: 20, name: 'x' } }, old, { warn: w => warnings.push(w) }), []);
+  assert.deepEqual(warnings, ['spec.count: Invalid value: 20: failed rule: self < 10']);
   assert.deepEqual(fields(validateCustomResourceRules(schema, { spec: { count: 21 } }, old)), ['spec.count']);
   // Without ratcheting the unchanged value fails again.
   assert.equal(validateCustomResourceRules(schema, { spec: { count: 20 } }, old, { ratchet: false }).length, 1);

@@ -42,6 +42,7 @@ interface State {
   errs: StatusCause[];
   /** Set once the budget is gone or a per-call limit was hit: nothing further runs. */
   stopped: boolean;
+  warn: ((text: string) => void) | undefined;
 }
 
 function failure(at: string, value: unknown, detail: string, reason: string | undefined): StatusCause {
@@ -123,9 +124,11 @@ function runRules(schema: JSONSchemaProps, isRoot: boolean, at: string, obj: unk
     const shown = type === 'object' || type === 'array' ? type : obj;
     let detail = c.messageProgram ? evalMessage(c, act, errAt, shown, st) : undefined;
     if (st.stopped) return;
-    if (!c.usesOldSelf && shouldRatchet(rt)) continue;
     detail ??= c.rule.message ? c.rule.message.trim() : `failed rule: ${ruleString(c.rule)}`;
-    st.errs.push(failure(errAt, shown, detail, c.rule.reason));
+    const err = failure(errAt, shown, detail, c.rule.reason);
+    // Upstream turns a ratcheted failure into a response warning (the field error's text).
+    if (!c.usesOldSelf && shouldRatchet(rt)) st.warn?.(`${err.field}: ${err.message}`);
+    else st.errs.push(err);
   }
 }
 
@@ -157,6 +160,8 @@ export interface RuleOptions {
   isRoot?: boolean;
   /** Drop failures on unchanged values when old is given (default true: updates ratchet). */
   ratchet?: boolean;
+  /** Receives the text of each ratcheted failure, which upstream sends as a warning. */
+  warn?: (text: string) => void;
 }
 
 /**
@@ -164,7 +169,7 @@ export interface RuleOptions {
  * (old is the stored object on update).
  */
 export function validateCustomResourceRules(schema: JSONSchemaProps, obj: unknown, old: unknown | undefined, opts: RuleOptions = {}): StatusCause[] {
-  const st: State = { budget: RUNTIME_CEL_COST_BUDGET, errs: [], stopped: false };
+  const st: State = { budget: RUNTIME_CEL_COST_BUDGET, errs: [], stopped: false, warn: opts.warn };
   const ratchet = opts.ratchet !== false && old !== undefined && old !== null;
   walk(schema, opts.isRoot ?? true, opts.at ?? '', obj, old, ratchet ? { cur: new Correlated(obj, old, schema) } : {}, st);
   return st.errs;
