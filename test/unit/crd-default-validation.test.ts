@@ -131,3 +131,42 @@ test('CRD validation reports default errors; updates of CRDs with unpruned defau
   const good = crd({ spec: { type: 'object', properties: { a: str }, default: { a: 'x' } } });
   assert.equal(validateCustomResourceDefinitionUpdate(bad, good).length, 1);
 });
+
+test('upstream cases: invalid or wrongly typed defaults in embedded TypeMeta and ObjectMeta', () => {
+  const v3: JSONSchemaProps = {
+    type: 'object',
+    properties: {
+      embedded: {
+        type: 'object', 'x-kubernetes-embedded-resource': true,
+        properties: {
+          apiVersion: { type: 'string', default: 'v1' },
+          kind: { type: 'string', default: '%' },
+          metadata: { type: 'object', default: { labels: { bar: 'x y' } } },
+        },
+      },
+    },
+  };
+  const v4: JSONSchemaProps = {
+    type: 'object',
+    properties: {
+      embedded: {
+        type: 'object', 'x-kubernetes-embedded-resource': true,
+        properties: {
+          metadata: {
+            type: 'object',
+            properties: { name: { type: 'string', default: 42 }, labels: { type: 'object', properties: { bar: { type: 'string', default: 42 } } } },
+          },
+        },
+      },
+    },
+  };
+  const at = (s: JSONSchemaProps) => validateDefaults(s, P, true).map(c => `${c.reason} ${c.field}`).sort();
+  assert.deepEqual(at(v3), [
+    `FieldValueInvalid ${P}.properties[embedded].properties[kind].default`,
+    `FieldValueInvalid ${P}.properties[embedded].properties[metadata].default`,
+  ]);
+  assert.deepEqual(at(v4), [
+    `FieldValueInvalid ${P}.properties[embedded].properties[metadata].properties[labels].properties[bar].default`,
+    `FieldValueInvalid ${P}.properties[embedded].properties[metadata].properties[name].default`,
+  ]);
+});
