@@ -86,14 +86,15 @@ interface PeggyError {
 
 export function parseExpression(source: string): Parsed {
   let parsed: ReturnType<typeof parse>;
+  const rewritten = rewriteOptionalSyntax(source);
   try {
-    parsed = parse(rewriteOptionalSyntax(source));
+    parsed = parse(rewritten.text);
   } catch (e) {
     const pe = e as PeggyError;
-    throw new ParseError(`Syntax error: ${pe.rawMessage ?? (e as Error).message}`, pe.location?.start.offset ?? 0);
+    throw new ParseError(`Syntax error: ${pe.rawMessage ?? (e as Error).message}`, rewritten.original(pe.location?.start.offset ?? 0));
   }
   const offsets = new Map<number, number>();
-  for (const [id, off] of Object.entries(parsed.sourceInfo?.positions ?? {})) offsets.set(Number(id), off);
+  for (const [id, off] of Object.entries(parsed.sourceInfo?.positions ?? {})) offsets.set(Number(id), rewritten.original(off));
   return { root: convert(parsed.expr), offsets };
 }
 

@@ -2,7 +2,7 @@
 // grammar lacks: a pre-pass rewrites them into member calls the grammar accepts
 // (`x.__opt_select__("f")`, `x.__opt_index__(i)`), and parsing turns those back into an
 // optional select node and a `_[?_]` call. Optional list/map literal entries (`[?a]`, `{?k: v}`)
-// stay unsupported. Rewritten rules keep their source offsets only up to the first rewrite.
+// stay unsupported. Offsets in the rewritten text map back to the source for error locations.
 export const OPT_SELECT = '__opt_select__';
 export const OPT_INDEX = '__opt_index__';
 
@@ -21,10 +21,23 @@ function skipString(src: string, i: number): number {
 
 const isIdentChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
 
+export interface Rewritten {
+  text: string;
+  /** The source offset of an offset in text (a rewritten piece maps to where it started). */
+  original(offset: number): number;
+}
+
 /** Source with `.?f` and `[?i]` rewritten; unchanged when it has neither. */
-export function rewriteOptionalSyntax(src: string): string {
-  if (!src.includes('?')) return src;
+export function rewriteOptionalSyntax(src: string): Rewritten {
+  if (!src.includes('?')) return { text: src, original: o => o };
   let out = '';
+  // Where each rewritten piece starts and ends, in text and in the source.
+  const marks: Array<{ at: number; src: number; copied: boolean }> = [];
+  const rewrite = (text: string, consumed: number, i: number) => {
+    marks.push({ at: out.length, src: i, copied: false });
+    out += text;
+    marks.push({ at: out.length, src: i + consumed, copied: true });
+  };
   const brackets: boolean[] = [];
   let i = 0;
   while (i < src.length) {
@@ -38,7 +51,7 @@ export function rewriteOptionalSyntax(src: string): string {
     }
     const sel = c === '.' ? /^\.\?\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(src.slice(i)) : null;
     if (sel) {
-      out += `.${OPT_SELECT}(${JSON.stringify(sel[1])})`;
+      rewrite(`.${OPT_SELECT}(${JSON.stringify(sel[1])})`, sel[0].length, i);
       i += sel[0].length;
       continue;
     }
@@ -47,13 +60,21 @@ export function rewriteOptionalSyntax(src: string): string {
       const isIndex = isIdentChar(prev) || prev === ')' || prev === ']' || prev === '}' || prev === '"' || prev === "'";
       const opt = isIndex ? /^\[\s*\?/.exec(src.slice(i)) : null;
       brackets.push(!!opt);
-      out += opt ? `.${OPT_INDEX}(` : c;
+      if (opt) rewrite(`.${OPT_INDEX}(`, opt[0].length, i);
+      else out += c;
       i += opt ? opt[0].length : 1;
       continue;
     }
-    if (c === ']') out += brackets.pop() ? ')' : c;
+    if (c === ']' && brackets.pop()) rewrite(')', 1, i);
     else out += c;
     i++;
   }
-  return out;
+  return {
+    text: out,
+    original(offset) {
+      const m = [...marks].reverse().find(x => x.at <= offset);
+      if (!m) return offset;
+      return m.copied ? m.src + (offset - m.at) : m.src;
+    },
+  };
 }

@@ -20,11 +20,22 @@ function run(expr: string): unknown {
 }
 
 test('the pre-pass rewrites optional select and index, leaving strings and literals alone', () => {
-  assert.equal(rewriteOptionalSyntax('self.?a.b'), 'self.__opt_select__("a").b');
-  assert.equal(rewriteOptionalSyntax('xs[?0] == m[?"k"]'), 'xs.__opt_index__(0) == m.__opt_index__("k")');
-  assert.equal(rewriteOptionalSyntax("'.?x[?1]' + r\"[?\""), "'.?x[?1]' + r\"[?\"");
-  assert.equal(rewriteOptionalSyntax('a ? [1][0] : b'), 'a ? [1][0] : b');
-  assert.equal(rewriteOptionalSyntax('f(xs[?g([1])[0]])'), 'f(xs.__opt_index__(g([1])[0]))');
+  const text = (src: string) => rewriteOptionalSyntax(src).text;
+  assert.equal(text('self.?a.b'), 'self.__opt_select__("a").b');
+  assert.equal(text('xs[?0] == m[?"k"]'), 'xs.__opt_index__(0) == m.__opt_index__("k")');
+  assert.equal(text("'.?x[?1]' + r\"[?\""), "'.?x[?1]' + r\"[?\"");
+  assert.equal(text('a ? [1][0] : b'), 'a ? [1][0] : b');
+  assert.equal(text('f(xs[?g([1])[0]])'), 'f(xs.__opt_index__(g([1])[0]))');
+  // Offsets after a rewrite map back to the source.
+  const r = rewriteOptionalSyntax('self.?a.b + zz');
+  assert.equal(r.original(r.text.indexOf('zz')), 'self.?a.b + '.length);
+  assert.equal(r.original(r.text.indexOf('__opt')), 'self'.length);
+});
+
+test('compile errors after optional syntax point at the source', () => {
+  const c = defaultEnvironment.compile('self.?a.orValue(1) + nope', vars);
+  assert.equal(c.ok, false);
+  assert.match(c.ok ? '' : c.issues, /1:22: undeclared reference to 'nope'/);
 });
 
 test('optional selection: present, absent and chained', () => {
