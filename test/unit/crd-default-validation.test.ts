@@ -170,3 +170,17 @@ test('upstream cases: invalid or wrongly typed defaults in embedded TypeMeta and
     `FieldValueInvalid ${P}.properties[embedded].properties[metadata].properties[name].default`,
   ]);
 });
+
+test('all defaults share one runtime CEL budget; once it is spent nothing further is checked', () => {
+  const list: JSONSchemaProps = {
+    type: 'array', maxItems: 5000, items: { type: 'integer' },
+    default: Array.from({ length: 400 }, (_, i) => i), 'x-kubernetes-validations': [{ rule: 'self.all(x, self.all(y, x >= 0))' }],
+  };
+  const props = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`p${String(i).padStart(2, '0')}`, list]));
+  const errs = validateDefaults({ type: 'object', properties: props }, P, true);
+  assert.equal(errs.length, 1);
+  assert.match(errs[0]!.field!, /^spec\.validation\.openAPIV3Schema\.properties\[p\d\d\]\.default$/);
+  assert.equal(errs[0]!.message, 'Invalid value: "array": validation failed due to running out of cost budget, no further validation rules will be run');
+  // Each default alone fits the budget.
+  assert.deepEqual(validateDefaults({ type: 'object', properties: { p: list } }, P, true), []);
+});

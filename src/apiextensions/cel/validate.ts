@@ -162,6 +162,8 @@ export interface RuleOptions {
   ratchet?: boolean;
   /** Receives the text of each ratcheted failure, which upstream sends as a warning. */
   warn?: (text: string) => void;
+  /** A runtime budget shared across calls (default: a fresh RUNTIME_CEL_COST_BUDGET); left at -1 once exhausted. */
+  budget?: { remaining: number };
 }
 
 /**
@@ -169,8 +171,9 @@ export interface RuleOptions {
  * (old is the stored object on update).
  */
 export function validateCustomResourceRules(schema: JSONSchemaProps, obj: unknown, old: unknown | undefined, opts: RuleOptions = {}): StatusCause[] {
-  const st: State = { budget: RUNTIME_CEL_COST_BUDGET, errs: [], stopped: false, warn: opts.warn };
+  const st: State = { budget: opts.budget?.remaining ?? RUNTIME_CEL_COST_BUDGET, errs: [], stopped: false, warn: opts.warn };
   const ratchet = opts.ratchet !== false && old !== undefined && old !== null;
   walk(schema, opts.isRoot ?? true, opts.at ?? '', obj, old, ratchet ? { cur: new Correlated(obj, old, schema) } : {}, st);
+  if (opts.budget) opts.budget.remaining = st.stopped ? -1 : st.budget;
   return st.errs;
 }

@@ -5,6 +5,7 @@
 // of that resource ("validation/v1" Validation), since metadata cannot be validated in pieces.
 import type { StatusCause } from '../../api/types.js';
 import { aggregateText, errorText, fe, path as fp } from '../../api/validation/field.js';
+import { RUNTIME_CEL_COST_BUDGET } from '../../cel/env.js';
 import { validateCustomResourceRules } from '../cel/validate.js';
 import type { JSONSchemaProps } from '../types.js';
 import { coerceEmbeddedResources, validateEmbeddedResources } from './embedded.js';
@@ -18,16 +19,26 @@ import { validateOpenAPISchema } from './validate.js';
 interface Walk {
   requirePruned: boolean;
   errs: StatusCause[];
+  /** One runtime CEL budget for all defaults of the schema; below 0 nothing further is checked. */
+  budget: { remaining: number };
 }
 
-/** The default's own CEL rules: once with oldSelf = the default, once as a create (optionalOldSelf rules). */
-function celErrors(s: JSONSchemaProps, value: unknown, at: string, isRoot: boolean): StatusCause[] {
-  const opts = { at, isRoot, ratchet: false };
-  const asUpdate = validateCustomResourceRules(s, value, value, opts);
-  return asUpdate.length > 0 ? asUpdate : validateCustomResourceRules(s, value, undefined, opts);
+/**
+ * The default's own CEL rules: once with oldSelf = the default, once as a create (for optionalOldSelf
+ * rules); the run that leaves less of the budget is charged, as upstream does.
+ */
+function celErrors(s: JSONSchemaProps, value: unknown, at: string, isRoot: boolean, w: Walk): StatusCause[] {
+  const start = w.budget.remaining;
+  const asUpdate = validateCustomResourceRules(s, value, value, { at, isRoot, ratchet: false, budget: w.budget });
+  if (asUpdate.length > 0 || w.budget.remaining < 0) return asUpdate;
+  const afterUpdate = w.budget.remaining;
+  w.budget.remaining = start;
+  const asCreate = validateCustomResourceRules(s, value, undefined, { at, isRoot, ratchet: false, budget: w.budget });
+  w.budget.remaining = Math.min(afterUpdate, w.budget.remaining);
+  return asCreate;
 }
 
-function checkInsideMeta(s: JSONSchemaProps, root: JSONSchemaProps, steps: Step[], at: string, isRoot: boolean): StatusCause[] {
+function checkInsideMeta(s: JSONSchemaProps, root: JSONSchemaProps, steps: Step[], at: string, isRoot: boolean, w: Walk): StatusCause[] {
   const obj = surround(structuredClone(s.default), steps) as Record<string, unknown>;
   obj['kind'] ??= 'Validation';
   obj['apiVersion'] ??= 'validation/v1';
@@ -38,7 +49,7 @@ function checkInsideMeta(s: JSONSchemaProps, root: JSONSchemaProps, steps: Step[
   const metaErrs = validateEmbeddedResources(obj, rootSchema);
   if (metaErrs.length > 0) return [fe.invalid(at, shown, `must result in valid metadata: ${aggregateText(metaErrs)}`)];
   const schemaErrs = validateOpenAPISchema(s.default, s, at);
-  return schemaErrs.length > 0 ? schemaErrs : celErrors(s, s.default, at, isRoot);
+  return schemaErrs.length > 0 ? schemaErrs : celErrors(s, s.default, at, isRoot, w);
 }
 
 function checkDefault(s: JSONSchemaProps, at: string, isRoot: boolean, w: Walk): StatusCause[] {
@@ -56,10 +67,11 @@ function checkDefault(s: JSONSchemaProps, at: string, isRoot: boolean, w: Walk):
   const metaErrs = validateEmbeddedResources(value, s, at);
   if (metaErrs.length > 0) return [...errs, ...metaErrs];
   const schemaErrs = validateOpenAPISchema(value, s, at);
-  return [...errs, ...(schemaErrs.length > 0 ? schemaErrs : celErrors(s, value, at, isRoot))];
+  return [...errs, ...(schemaErrs.length > 0 ? schemaErrs : celErrors(s, value, at, isRoot, w))];
 }
 
 function visit(s: JSONSchemaProps, at: string, root: JSONSchemaProps, steps: Step[], insideMeta: boolean, w: Walk): void {
+  if (w.budget.remaining < 0) return;
   if (s['x-kubernetes-embedded-resource']) {
     insideMeta = false;
     root = s;
@@ -68,7 +80,7 @@ function visit(s: JSONSchemaProps, at: string, root: JSONSchemaProps, steps: Ste
   const isRoot = s === root;
   if (s.default !== undefined && s.default !== null) {
     const defaultAt = fp.child(at, 'default');
-    w.errs.push(...(insideMeta ? checkInsideMeta(s, root, steps, defaultAt, isRoot) : checkDefault(s, defaultAt, isRoot, w)));
+    w.errs.push(...(insideMeta ? checkInsideMeta(s, root, steps, defaultAt, isRoot, w) : checkDefault(s, defaultAt, isRoot, w)));
   }
   // additionalProperties are not followed: defaults are forbidden there.
   if (s.items && !Array.isArray(s.items)) visit(s.items, fp.child(at, 'items'), root, [...steps, 'index'], insideMeta, w);
@@ -83,7 +95,7 @@ function visit(s: JSONSchemaProps, at: string, root: JSONSchemaProps, steps: Ste
  * requires pruned defaults unless the stored CRD already had unpruned ones (requirePrunedDefaults).
  */
 export function validateDefaults(schema: JSONSchemaProps, at: string, requirePrunedDefaults: boolean): StatusCause[] {
-  const w: Walk = { requirePruned: requirePrunedDefaults, errs: [] };
+  const w: Walk = { requirePruned: requirePrunedDefaults, errs: [], budget: { remaining: RUNTIME_CEL_COST_BUDGET } };
   const root = asResourceRoot(schema);
   visit(root, at, root, [], false, w);
   return w.errs;
