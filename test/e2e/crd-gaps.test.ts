@@ -190,6 +190,23 @@ describe('CRD schemas', () => {
     assert.match(stderr, /properties\[spec\]\.properties\[name\]\.default: Invalid value: "string":  in body must be of type integer: "string"/);
   });
 
+  it('x-kubernetes-validations with optional fields and timestamp accessors', async () => {
+    const rules = crd('clocks', 'Clock');
+    const spec = ((rules['spec'] as { versions: { schema: { openAPIV3Schema: { properties: Record<string, JSONSchema> } } }[] }).versions[0]!.schema.openAPIV3Schema.properties['spec']!);
+    Object.assign(spec['properties'] as JSONSchema, { at: { type: 'string', format: 'date-time' } });
+    spec['x-kubernetes-validations'] = [
+      { rule: 'self.?size.orValue(0) <= 10', message: 'size must be at most 10' },
+      { rule: "!has(self.at) || timestamp(self.at).getDayOfWeek('Europe/Berlin') != 0", message: 'no Sundays in Berlin' },
+    ];
+    await s.kubectlOk(['apply', '-f', '-'], stringify(rules));
+    await s.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', `crd/clocks.${GROUP}`]);
+    // A Saturday in UTC both times; 22:30Z is already Sunday in Berlin (CEST).
+    await s.kubectlOk(['apply', '-f', '-'], gizmo('c1', { size: 3, at: '2024-06-08T21:30:00Z' }, 'Clock'));
+    const { code, stderr } = await s.kubectl(['apply', '-f', '-'], { input: gizmo('c2', { size: 11, at: '2024-06-08T22:30:00Z' }, 'Clock') });
+    assert.notEqual(code, 0);
+    assert.match(stderr, /\* spec: Invalid value: "object": size must be at most 10\n\* spec: Invalid value: "object": no Sundays in Berlin/);
+  });
+
   it('ratcheting: values made invalid by a schema change may stay, but not change to invalid ones', async () => {
     await s.kubectlOk(['apply', '-f', '-'], stringify(crd('ratchets', 'Ratchet')));
     await s.kubectlOk(['wait', '--for=condition=Established', '--timeout=20s', `crd/ratchets.${GROUP}`]);
