@@ -20,6 +20,7 @@ import { decodeCustomResource, decodeStoredCustomResource, defaultCustomResource
 import { customResourceFieldSet, validateCustomResourceFieldSelector } from './selectable-fields.js';
 import { customResourceTablePrinter } from './table.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion, JSONSchemaProps } from './types.js';
+import { hasXValidations, schemaHas } from './validation/schema-walk.js';
 
 const VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
 const TERMINATING_VERBS = ['delete', 'deletecollection', 'get', 'list', 'watch'];
@@ -84,14 +85,18 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
     return o;
   };
 
-  // A schema error blocks the CEL rules, which would only fail on the same values (upstream's hasBlockingErr).
-  const withRules = (causes: StatusCause[], obj: KubeObject, old: KubeObject | undefined): StatusCause[] =>
-    hasBlockingError(causes) ? [...causes, RULES_NOT_CHECKED] : [...causes, ...validateCustomResourceRules(schema, obj, old)];
+  // A schema error blocks the CEL rules, which would only fail on the same values (upstream's hasBlockingErr);
+  // a schema without rules has no CEL validator, so nothing is reported as unchecked.
+  const hasRules = schemaHas(schema, hasXValidations);
+  const withRules = (causes: StatusCause[], obj: KubeObject, old: KubeObject | undefined): StatusCause[] => {
+    if (!hasRules) return causes;
+    return hasBlockingError(causes) ? [...causes, RULES_NOT_CHECKED] : [...causes, ...validateCustomResourceRules(schema, obj, old)];
+  };
 
   const validateCommon = (obj: KubeObject, old: KubeObject | null): StatusCause[] => {
     const causes = [
       ...(old ? validateObjectMetaUpdate(obj.metadata, old.metadata, 'metadata', false) : validateObjectMeta(obj.metadata, metaRules)),
-      ...validateCustomResource(obj, schema),
+      ...validateCustomResource(obj, schema, old ? { old } : undefined),
       ...(scale ? scaleCauses(obj, scale, 'spec') : []),
       ...(scale ? scaleCauses(obj, scale, 'status') : []),
     ];
@@ -133,7 +138,7 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
       if (meta.length > 0) return meta;
       const causes = [
         ...validateObjectMetaUpdate(obj.metadata, old.metadata, 'metadata', false),
-        ...(obj['status'] !== undefined ? validateCustomResource(obj, schema) : []),
+        ...(obj['status'] !== undefined ? validateCustomResource(obj, schema, { old }) : []),
         ...(scale ? scaleCauses(obj, scale, 'status') : []),
       ];
       return withRules(causes, obj, old);

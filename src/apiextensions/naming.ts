@@ -1,7 +1,9 @@
 // The status a CRD should have, as upstream's NamingConditionController, EstablishingController
 // and KubernetesAPIApprovalPolicyConformantConditionController compute it: accepted names
 // (a name another CRD of the group already accepted is refused), NamesAccepted, Established,
-// and the API approval condition for protected groups. Pure: the controller writes the result.
+// the API approval condition for protected groups, and NonStructuralSchema for CRDs stored with
+// non-structural schemas. Pure: the controller writes the result.
+import { nonStructuralCondition } from './non-structural.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionCondition, CustomResourceDefinitionNames } from './types.js';
 
 type Status = NonNullable<CustomResourceDefinition['status']>;
@@ -132,6 +134,8 @@ export function desiredStatus(crd: CustomResourceDefinition, others: CustomResou
   }
   const approval = approvalCondition(crd);
   if (approval) conditions = setCondition(conditions, approval);
+  const nonStructural = nonStructuralCondition(crd);
+  conditions = nonStructural ? setCondition(conditions, nonStructural) : conditions.filter(c => c.type !== 'NonStructuralSchema');
   status.conditions = conditions;
   const before = JSON.stringify({ c: crd.status?.conditions ?? [], n: crd.status?.acceptedNames ?? null });
   const after = JSON.stringify({ c: status.conditions, n: status.acceptedNames ?? null });

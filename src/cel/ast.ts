@@ -2,6 +2,7 @@
 // comprehensions); this converts its protobuf AST into plain nodes the checker, the cost estimator
 // and the evaluator walk.
 import { parse } from '@bufbuild/cel';
+import { OPT_INDEX, OPT_SELECT, rewriteOptionalSyntax } from './optional-syntax.js';
 import { Uint, type Value } from './values.js';
 
 type PExpr = ReturnType<typeof parse>['expr'];
@@ -9,7 +10,8 @@ type PExpr = ReturnType<typeof parse>['expr'];
 export type Node =
   | { k: 'const'; id: number; v: Value }
   | { k: 'ident'; id: number; name: string }
-  | { k: 'select'; id: number; operand: Node; field: string; test: boolean }
+  /** opt: `operand.?field`, an optional of the field (none when absent). */
+  | { k: 'select'; id: number; operand: Node; field: string; test: boolean; opt?: boolean }
   | { k: 'call'; id: number; fn: string; target?: Node; args: Node[] }
   | { k: 'list'; id: number; elems: Node[] }
   | { k: 'map'; id: number; entries: Array<{ key: Node; value: Node }> }
@@ -46,8 +48,16 @@ function convert(e: PExpr): Node {
     }
     case 'identExpr': return { k: 'ident', id, name: k.value.name };
     case 'selectExpr': return { k: 'select', id, operand: convert(k.value.operand!), field: k.value.field, test: k.value.testOnly };
-    case 'callExpr':
-      return { k: 'call', id, fn: k.value.function, target: k.value.target && convert(k.value.target), args: k.value.args.map(convert) };
+    case 'callExpr': {
+      const target = k.value.target && convert(k.value.target);
+      const args = k.value.args.map(convert);
+      const [field] = args;
+      if (k.value.function === OPT_SELECT && target && field?.k === 'const' && typeof field.v === 'string') {
+        return { k: 'select', id, operand: target, field: field.v, test: false, opt: true };
+      }
+      if (k.value.function === OPT_INDEX && target && args.length === 1) return { k: 'call', id, fn: '_[?_]', args: [target, field!] };
+      return { k: 'call', id, fn: k.value.function, ...(target ? { target } : {}), args };
+    }
     case 'listExpr': return { k: 'list', id, elems: k.value.elements.map(convert) };
     case 'structExpr':
       if (k.value.messageName) throw new ParseError(`unsupported message construction '${k.value.messageName}'`, 0);
@@ -76,14 +86,15 @@ interface PeggyError {
 
 export function parseExpression(source: string): Parsed {
   let parsed: ReturnType<typeof parse>;
+  const rewritten = rewriteOptionalSyntax(source);
   try {
-    parsed = parse(source);
+    parsed = parse(rewritten.text);
   } catch (e) {
     const pe = e as PeggyError;
-    throw new ParseError(`Syntax error: ${pe.rawMessage ?? (e as Error).message}`, pe.location?.start.offset ?? 0);
+    throw new ParseError(`Syntax error: ${pe.rawMessage ?? (e as Error).message}`, rewritten.original(pe.location?.start.offset ?? 0));
   }
   const offsets = new Map<number, number>();
-  for (const [id, off] of Object.entries(parsed.sourceInfo?.positions ?? {})) offsets.set(Number(id), off);
+  for (const [id, off] of Object.entries(parsed.sourceInfo?.positions ?? {})) offsets.set(Number(id), rewritten.original(off));
   return { root: convert(parsed.expr), offsets };
 }
 

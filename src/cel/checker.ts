@@ -3,7 +3,7 @@
 import { qualifiedName, type Node } from './ast.js';
 import { type FunctionSet, type Overload } from './functions.js';
 import { typeIdentifiers } from './stdlib.js';
-import { T, join, substitute, typeName, unify, type Bindings, type CelT } from './types.js';
+import { T, join, optionalOf, substitute, typeName, unify, type Bindings, type CelT } from './types.js';
 import { Uint, type Value } from './values.js';
 
 export interface CheckIssue {
@@ -96,8 +96,11 @@ export function check(root: Node, vars: ReadonlyMap<string, CelT>, funcs: Functi
         const q = qualifiedName(n);
         if (q && vars.has(q) && !scopes.some(s => s.has(q.split('.')[0]!))) return vars.get(q)!;
         const operand = visit(n.operand);
-        const field = select(n.id, operand, n.field);
-        return n.test ? T.bool : field;
+        // Selecting on an optional (x.?f, and whatever follows it) yields an optional.
+        const inner = operand.kind === 'opaque' && operand.name === 'optional_type' ? operand.params?.[0] ?? T.dyn : undefined;
+        const field = select(n.id, inner ?? operand, n.field);
+        if (n.test) return T.bool;
+        return n.opt || inner ? optionalOf(field) : field;
       }
       case 'call': {
         if (n.fn === '_&&_' || n.fn === '_||_') {

@@ -6,6 +6,7 @@ import { check, type Checked } from './checker.js';
 import { estimateCost } from './cost.js';
 import { Evaluator, type Activation } from './eval.js';
 import { FunctionSet, type Overload } from './functions.js';
+import { datetimeLibrary } from './lib/datetime.js';
 import { formatLibrary } from './lib/format.js';
 import { listsLibrary } from './lib/lists.js';
 import { netLibrary } from './lib/net.js';
@@ -24,7 +25,7 @@ export const RUNTIME_CEL_COST_BUDGET = 10_000_000;
 
 export const kubernetesLibraries: Overload[] = [
   ...standardLibrary, ...listsLibrary, ...regexLibrary, ...urlLibrary, ...quantityLibrary, ...netLibrary,
-  ...formatLibrary, ...stringsLibrary, ...optionalLibrary,
+  ...formatLibrary, ...stringsLibrary, ...optionalLibrary, ...datetimeLibrary,
 ];
 
 export type EvalResult =

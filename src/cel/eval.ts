@@ -5,9 +5,10 @@ import { qualifiedName, type Node } from './ast.js';
 import { type Checked } from './checker.js';
 import { LIST_CREATE_COST, MAP_CREATE_COST } from './cost.js';
 import { type FunctionSet } from './functions.js';
+import { optionalSelect } from './lib/optional.js';
 import { indexMap, typeIdentifiers } from './stdlib.js';
 import {
-  CelEvalError, CelMapV, CostLimitError, TypeV, evalError, toMapKey, typeOfValue, type MapKey, type Value,
+  CelEvalError, CelMapV, CostLimitError, OptionalV, TypeV, evalError, toMapKey, typeOfValue, type MapKey, type Value,
 } from './values.js';
 
 /** Variable lookup; undefined when the name is not bound. */
@@ -86,6 +87,7 @@ export class Evaluator {
     }
     const operand = this.eval(n.operand);
     this.charge(1);
+    if (n.opt || operand instanceof OptionalV) return optionalSelect(operand, n.field);
     if (!(operand instanceof CelMapV)) {
       throw evalError(operand === null ? `no such key: ${n.field}` : `type '${typeOfValue(operand)}' does not support field selection`);
     }

@@ -93,3 +93,12 @@ export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const objs = (v: unknown): Obj[] => list(v).map(x => (isObj(x) ? x : {}));
 export const strMap = (v: unknown): Record<string, string> =>
   (isObj(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : String(x)])) : {});
+
+/** field.Error.Error(): the path, then the message. */
+export const errorText = (c: StatusCause): string => `${c.field ?? '<nil>'}: ${c.message ?? ''}`;
+
+/** ErrorList.ToAggregate().Error(): one error alone, several deduplicated in brackets. */
+export function aggregateText(causes: StatusCause[]): string {
+  const msgs = [...new Set(causes.map(errorText))];
+  return msgs.length === 1 ? msgs[0]! : `[${msgs.join(', ')}]`;
+}

@@ -2,11 +2,14 @@
 // non-null node runs its rules with self (and oldSelf on update, correlated by property, map key
 // or list-map keys), charging one shared runtime budget; failures are reported with the rule's
 // message, messageExpression or "failed rule: <rule>", at the node or the rule's fieldPath.
+// On update, failures of rules without oldSelf on values equal to their old value are dropped
+// (CRDValidationRatcheting), judged at the nearest node that correlates with the old object.
 import { fe, path as fp } from '../../api/validation/field.js';
 import { type StatusCause } from '../../api/types.js';
 import { RUNTIME_CEL_COST_BUDGET, PER_CALL_LIMIT } from '../../cel/env.js';
 import { type Activation } from '../../cel/eval.js';
-import { OptionalV, celEquals, fromJson, type Value } from '../../cel/values.js';
+import { OptionalV } from '../../cel/values.js';
+import { Correlated } from '../schema/correlated.js';
 import { type JSONSchemaProps, type ValidationRule } from '../types.js';
 import { compiledRules, type CompiledRule } from './compile.js';
 import { toCelValue, withTypeAndObjectMeta } from './schema-types.js';
@@ -17,11 +20,29 @@ const OUT_OF_BUDGET = 'validation failed due to running out of cost budget, no f
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const ruleString = (r: ValidationRule) => (r.message ? r.message.trim() : r.rule.trim());
 
+/** The node's correlation with the old object, else its nearest correlated ancestor's. */
+interface Ratchet {
+  cur?: Correlated | undefined;
+  parent?: Correlated | undefined;
+}
+
+const shouldRatchet = (r: Ratchet) => (r.cur ? r.cur.equal() : r.parent?.equal() ?? false);
+
+function ratchetKey(r: Ratchet, k: string): Ratchet {
+  if (!r.cur) return r;
+  // The root's apiVersion and kind never ratchet: both objects were converted to the same ones.
+  if (!r.parent && (k === 'apiVersion' || k === 'kind')) return {};
+  return { cur: r.cur.key(k), parent: r.cur };
+}
+
+const ratchetIndex = (r: Ratchet, i: number): Ratchet => (r.cur ? { cur: r.cur.index(i), parent: r.cur } : r);
+
 interface State {
   budget: number;
   errs: StatusCause[];
   /** Set once the budget is gone or a per-call limit was hit: nothing further runs. */
   stopped: boolean;
+  warn: ((text: string) => void) | undefined;
 }
 
 function failure(at: string, value: unknown, detail: string, reason: string | undefined): StatusCause {
@@ -54,7 +75,7 @@ function evalMessage(c: CompiledRule, act: Activation, at: string, shown: unknow
   return text;
 }
 
-function runRules(schema: JSONSchemaProps, isRoot: boolean, at: string, obj: unknown, old: unknown, st: State): void {
+function runRules(schema: JSONSchemaProps, isRoot: boolean, at: string, obj: unknown, old: unknown, rt: Ratchet, st: State): void {
   const rules = compiledRules(schema, isRoot);
   if (!rules.length || obj === null || obj === undefined || st.stopped) return;
   const type = schema.type ?? '';
@@ -104,47 +125,55 @@ function runRules(schema: JSONSchemaProps, isRoot: boolean, at: string, obj: unk
     let detail = c.messageProgram ? evalMessage(c, act, errAt, shown, st) : undefined;
     if (st.stopped) return;
     detail ??= c.rule.message ? c.rule.message.trim() : `failed rule: ${ruleString(c.rule)}`;
-    st.errs.push(failure(errAt, shown, detail, c.rule.reason));
+    const err = failure(errAt, shown, detail, c.rule.reason);
+    // Upstream turns a ratcheted failure into a response warning (the field error's text).
+    if (!c.usesOldSelf && shouldRatchet(rt)) st.warn?.(`${err.field}: ${err.message}`);
+    else st.errs.push(err);
   }
 }
 
-/** Old list items matched to new ones: by list-map keys, or by value for sets. */
-function correlateItem(schema: JSONSchemaProps, item: unknown, old: unknown): unknown {
-  if (!Array.isArray(old)) return undefined;
-  const listType = schema['x-kubernetes-list-type'];
-  if (listType === 'map' && isObj(item)) {
-    const keys = schema['x-kubernetes-list-map-keys'] ?? [];
-    return old.find(o => isObj(o) && keys.every(k => celEquals(fromJson(o[k]) as Value, fromJson(item[k]) as Value)));
-  }
-  if (listType === 'set') return old.find(o => celEquals(fromJson(o), fromJson(item)));
-  return undefined;
-}
-
-function walk(schema: JSONSchemaProps, isRoot: boolean, at: string, obj: unknown, old: unknown, st: State): void {
+function walk(schema: JSONSchemaProps, isRoot: boolean, at: string, obj: unknown, old: unknown, rt: Ratchet, st: State): void {
   if (obj === null || obj === undefined) return;
-  runRules(schema, isRoot, at, obj, old, st);
+  runRules(schema, isRoot, at, obj, old, rt, st);
   if (st.stopped) return;
   if (isObj(obj)) {
     const oldObj = isObj(old) ? old : undefined;
     for (const [name, ps] of Object.entries(schema.properties ?? {})) {
-      if (name in obj) walk(ps, !!ps['x-kubernetes-embedded-resource'], fp.child(at, name), obj[name], oldObj?.[name], st);
+      if (name in obj) walk(ps, !!ps['x-kubernetes-embedded-resource'], fp.child(at, name), obj[name], oldObj?.[name], ratchetKey(rt, name), st);
     }
     if (typeof schema.additionalProperties === 'object') {
       const ap = schema.additionalProperties;
-      for (const [k, v] of Object.entries(obj)) walk(ap, !!ap['x-kubernetes-embedded-resource'], fp.key(at, k), v, oldObj?.[k], st);
+      for (const [k, v] of Object.entries(obj)) walk(ap, !!ap['x-kubernetes-embedded-resource'], fp.key(at, k), v, oldObj?.[k], ratchetKey(rt, k), st);
     }
   } else if (Array.isArray(obj) && schema.items && !Array.isArray(schema.items)) {
     const it = schema.items;
-    obj.forEach((v, i) => walk(it, !!it['x-kubernetes-embedded-resource'], fp.index(at, i), v, correlateItem(schema, v, old), st));
+    // oldSelf of an item is the old item of the same list-map keys; other lists do not correlate.
+    const items = new Correlated(obj, old, schema);
+    obj.forEach((v, i) => walk(it, !!it['x-kubernetes-embedded-resource'], fp.index(at, i), v, items.index(i)?.old, ratchetIndex(rt, i), st));
   }
+}
+
+export interface RuleOptions {
+  /** The path of obj (default: the object root, ''). */
+  at?: string;
+  /** Whether schema is a resource root, whose self carries apiVersion, kind and metadata (default true). */
+  isRoot?: boolean;
+  /** Drop failures on unchanged values when old is given (default true: updates ratchet). */
+  ratchet?: boolean;
+  /** Receives the text of each ratcheted failure, which upstream sends as a warning. */
+  warn?: (text: string) => void;
+  /** A runtime budget shared across calls (default: a fresh RUNTIME_CEL_COST_BUDGET); left at -1 once exhausted. */
+  budget?: { remaining: number };
 }
 
 /**
  * Runs every x-kubernetes-validations rule of a CRD version's schema against a custom resource
- * (old is the stored object on update). Field paths are relative to the object root.
+ * (old is the stored object on update).
  */
-export function validateCustomResourceRules(schema: JSONSchemaProps, obj: unknown, old: unknown | undefined): StatusCause[] {
-  const st: State = { budget: RUNTIME_CEL_COST_BUDGET, errs: [], stopped: false };
-  walk(schema, true, '', obj, old, st);
+export function validateCustomResourceRules(schema: JSONSchemaProps, obj: unknown, old: unknown | undefined, opts: RuleOptions = {}): StatusCause[] {
+  const st: State = { budget: opts.budget?.remaining ?? RUNTIME_CEL_COST_BUDGET, errs: [], stopped: false, warn: opts.warn };
+  const ratchet = opts.ratchet !== false && old !== undefined && old !== null;
+  walk(schema, opts.isRoot ?? true, opts.at ?? '', obj, old, ratchet ? { cur: new Correlated(obj, old, schema) } : {}, st);
+  if (opts.budget) opts.budget.remaining = st.stopped ? -1 : st.budget;
   return st.errs;
 }

@@ -57,9 +57,9 @@ function coerce(pth: string, x: unknown, s: JSONSchemaProps | null | undefined, 
  * CoerceWithOptions below the root: normalizes embedded resources' metadata in place.
  * Returns the first error and the unknown metadata fields (sorted) strict validation reports.
  */
-export function coerceEmbeddedResources(obj: unknown, schema: JSONSchemaProps | undefined, opts: CoerceOptions = {}): { error?: StatusCause; unknownFields: string[] } {
+export function coerceEmbeddedResources(obj: unknown, schema: JSONSchemaProps | undefined, opts: CoerceOptions = {}, at = ''): { error?: StatusCause; unknownFields: string[] } {
   const w: Walk = { opts, unknown: [] };
-  const error = coerce('', obj, schema, w);
+  const error = coerce(at, obj, schema, w);
   return { ...(error ? { error } : {}), unknownFields: w.unknown.sort(byteOrder) };
 }
 
@@ -116,8 +116,8 @@ function validate(pth: string, x: unknown, s: JSONSchemaProps | null | undefined
   return errs;
 }
 
-/** objectmeta.Validate below the root: apiVersion, kind and metadata of embedded resources. */
-export function validateEmbeddedResources(obj: unknown, schema: JSONSchemaProps | undefined): StatusCause[] {
-  return validate('', obj, schema);
+/** objectmeta.Validate below the root: apiVersion, kind and metadata of embedded resources (at is obj's path). */
+export function validateEmbeddedResources(obj: unknown, schema: JSONSchemaProps | undefined, at = ''): StatusCause[] {
+  return validate(at, obj, schema);
 }
 

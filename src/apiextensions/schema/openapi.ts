@@ -2,6 +2,7 @@
 // resources: the same validators in the same order, the same messages (path "in body"),
 // and the same MatchCount bookkeeping, which picks the anyOf/oneOf failure that is reported.
 import type { JSONSchemaProps } from '../types.js';
+import type { Correlated } from './correlated.js';
 import { formatCheck } from './formats.js';
 import { goNumber } from './go-format.js';
 import { goPattern } from '../../api/go-regexp.js';
@@ -92,14 +93,14 @@ function validateType(s: JSONSchemaProps, data: unknown, path: string): Result {
   return { errors: [], matchCount: 1 };
 }
 
-function validateComposition(s: JSONSchemaProps, data: unknown, path: string): Result {
+function validateComposition(s: JSONSchemaProps, data: unknown, path: string, corr: Correlated | undefined): Result {
   const main = newResult();
   const composite = (message: string): OpenAPIError => ({ code: 'Composite', name: '', message });
   if (s.anyOf?.length) {
     let best: Result | undefined;
     let success: Result | undefined;
     for (const sub of s.anyOf) {
-      const r = validateSchema(sub, data, path);
+      const r = validateSchema(sub, data, path, corr);
       if (r.errors.length === 0) { best = undefined; success = r; break; }
       if (!best || r.matchCount > best.matchCount) best = r;
     }
@@ -111,7 +112,7 @@ function validateComposition(s: JSONSchemaProps, data: unknown, path: string): R
     let success: Result | undefined;
     let validated = 0;
     for (const sub of s.oneOf) {
-      const r = validateSchema(sub, data, path);
+      const r = validateSchema(sub, data, path, corr);
       if (r.errors.length === 0) {
         validated++;
         best = undefined;
@@ -129,7 +130,7 @@ function validateComposition(s: JSONSchemaProps, data: unknown, path: string): R
   if (s.allOf?.length) {
     let validated = 0;
     for (const sub of s.allOf) {
-      const r = validateSchema(sub, data, path);
+      const r = validateSchema(sub, data, path, corr);
       if (r.errors.length === 0) validated++;
       merge(main, r);
     }
@@ -207,10 +208,10 @@ function validateNumber(s: JSONSchemaProps, data: number, path: string): Result 
   return res;
 }
 
-function validateSlice(s: JSONSchemaProps, data: unknown[], path: string): Result {
+function validateSlice(s: JSONSchemaProps, data: unknown[], path: string, corr: Correlated | undefined): Result {
   const res = newResult();
   const items = s.items && !Array.isArray(s.items) ? s.items : undefined;
-  if (items) data.forEach((v, i) => merge(res, validateSchema(items, v, `${path}[${i}]`)));
+  if (items) data.forEach((v, i) => merge(res, validateSchema(items, v, `${path}[${i}]`, corr?.index(i))));
   if (s.minItems !== undefined && data.length < s.minItems) {
     addErrors(res, { code: 'MinItems', name: path, value: data.length, valid: s.minItems, message: `${path} in ${IN} should have at least ${s.minItems} items` });
   }
@@ -248,7 +249,9 @@ function validateEnum(s: JSONSchemaProps, data: unknown, path: string): Result |
   return single({ code: 'Enum', name: path, value: data, values: s.enum, message: `${path} in ${IN} should be one of [${shown.join(' ')}]` });
 }
 
-function validateObject(s: JSONSchemaProps, data: Record<string, unknown>, path: string): Result {
+function validateObject(s: JSONSchemaProps, data: Record<string, unknown>, path: string, corr: Correlated | undefined): Result {
+  // The root's apiVersion and kind never ratchet: both objects were converted to the same ones.
+  const childCorr = (k: string) => (path === '' && (k === 'apiVersion' || k === 'kind') ? undefined : corr?.key(k));
   const res = newResult();
   const keys = Object.keys(data);
   const props = s.properties ?? {};
@@ -262,10 +265,10 @@ function validateObject(s: JSONSchemaProps, data: Record<string, unknown>, path:
   for (const k of keys) {
     if (Object.hasOwn(props, k)) continue;
     if (additional === false) addErrors(res, { code: 'UnallowedProperty', name: path, value: k, message: `${path}.${k} in ${IN} is a forbidden property` });
-    else if (typeof additional === 'object') merge(res, validateSchema(additional, data[k], `${path}.${k}`));
+    else if (typeof additional === 'object') merge(res, validateSchema(additional, data[k], `${path}.${k}`, childCorr(k)));
   }
   for (const [name, sub] of Object.entries(props)) {
-    if (Object.hasOwn(data, name)) merge(res, validateSchema(sub, data[name], path ? `${path}.${name}` : name));
+    if (Object.hasOwn(data, name)) merge(res, validateSchema(sub, data[name], path ? `${path}.${name}` : name, childCorr(name)));
   }
   for (const k of s.required ?? []) {
     if (!Object.hasOwn(data, k)) addErrors(res, { code: 'Required', name: `${path}.${k}`, message: `${path}.${k} in ${IN} is required` });
@@ -273,8 +276,16 @@ function validateObject(s: JSONSchemaProps, data: Record<string, unknown>, path:
   return res;
 }
 
-/** SchemaValidator.Validate at path (kube-openapi's path spelling: "spec.items[0].name"). */
-export function validateSchema(s: JSONSchemaProps, data: unknown, path: string): Result {
+/**
+ * SchemaValidator.Validate at path (kube-openapi's path spelling: "spec.items[0].name").
+ * With corr (an update), the errors of a value equal to its old value are dropped (ratcheting).
+ */
+export function validateSchema(s: JSONSchemaProps, data: unknown, path: string, corr?: Correlated): Result {
+  const result = validateNode(s, data, path, corr);
+  return corr && result.errors.length > 0 && corr.equal() ? { errors: [], matchCount: result.matchCount } : result;
+}
+
+function validateNode(s: JSONSchemaProps, data: unknown, path: string, corr: Correlated | undefined): Result {
   const result = newResult();
   const kind = kindOf(data);
   const appliesType = typesOf(s).length > 0 || formatOf(s) !== '';
@@ -285,15 +296,15 @@ export function validateSchema(s: JSONSchemaProps, data: unknown, path: string):
   }
   const step = (r: Result | undefined) => { merge(result, r); result.matchCount++; };
   if (appliesType) step(validateType(s, data, path));
-  step(validateComposition(s, data, path));
+  step(validateComposition(s, data, path, corr));
   if (kind === 'string') {
     step(validateString(s, data as string, path));
     if (formatCheck(s.format)) step(validateFormat(s, data as string, path));
   }
   if (kind === 'integer' || kind === 'number') step(validateNumber(s, data as number, path));
-  if (kind === 'array') step(validateSlice(s, data as unknown[], path));
+  if (kind === 'array') step(validateSlice(s, data as unknown[], path, corr));
   step(validateEnum(s, data, path));
-  if (kind === 'object') step(validateObject(s, data as Record<string, unknown>, path));
+  if (kind === 'object') step(validateObject(s, data as Record<string, unknown>, path, corr));
   result.matchCount++;
   return result;
 }

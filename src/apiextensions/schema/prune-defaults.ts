@@ -5,9 +5,11 @@ import { coerceEmbeddedResources } from './embedded.js';
 import { pruneCustomResource } from './prune.js';
 import { asResourceRoot, isObj } from './structural.js';
 
-type Step = { key: string } | 'index';
+/** One step from a schema node down to a child: an object key or an array item. */
+export type Step = { key: string } | 'index';
 
-function surround(x: unknown, steps: Step[]): unknown {
+/** x placed at the end of steps: {k: x} for a key, [x] for an item. */
+export function surround(x: unknown, steps: Step[]): unknown {
   return steps.reduceRight<unknown>((inner, step) => (step === 'index' ? [inner] : { [step.key]: inner }), x);
 }
 function extract(root: unknown, steps: Step[]): unknown {

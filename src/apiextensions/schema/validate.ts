@@ -5,6 +5,7 @@ import type { StatusCause } from '../../api/types.js';
 import { fe } from '../../api/validation/field.js';
 import type { JSONSchemaProps } from '../types.js';
 import { validateEmbeddedResources } from './embedded.js';
+import { Correlated } from './correlated.js';
 import { goBadValue } from './go-format.js';
 import { validateListSetsAndMaps } from './list-type.js';
 import { canonicalJSON, validateSchema, type OpenAPIError } from './openapi.js';
@@ -42,21 +43,32 @@ function tooMany(field: string, actual: number, max: number): StatusCause {
   return max >= 0 ? cause : { ...cause, message: `Too many: ${actual}: has too many items` };
 }
 
-/** The OpenAPI schema errors alone (fldPath prefixes paths, e.g. "status" for /status). */
-export function validateOpenAPISchema(value: unknown, schema: JSONSchemaProps | undefined, fldPath?: string): StatusCause[] {
+/** What an update validates against: the stored object (CRDValidationRatcheting is on in 1.32). */
+export interface OldValue {
+  old: unknown;
+}
+
+/**
+ * The OpenAPI schema errors alone (fldPath prefixes paths, e.g. "status" for /status). On
+ * update, errors on values unchanged from the old object are dropped (ratcheting).
+ */
+export function validateOpenAPISchema(value: unknown, schema: JSONSchemaProps | undefined, fldPath?: string, update?: OldValue): StatusCause[] {
   if (!schema) return [];
-  return validateSchema(schema, value, '').errors.map(e => toCause(e, fldPath));
+  const corr = update ? new Correlated(value, update.old, schema) : undefined;
+  return validateSchema(schema, value, '', corr).errors.map(e => toCause(e, fldPath));
 }
 
 /**
  * What the CR strategy's Validate adds to generic ObjectMeta validation: schema errors,
- * embedded resources' apiVersion/kind/metadata, and list-type set/map duplicates.
+ * embedded resources' apiVersion/kind/metadata, and list-type set/map duplicates. On update
+ * (old given) schema errors ratchet and duplicates count only when the old object had none.
  */
-export function validateCustomResource(obj: unknown, schema: JSONSchemaProps | undefined): StatusCause[] {
+export function validateCustomResource(obj: unknown, schema: JSONSchemaProps | undefined, update?: OldValue): StatusCause[] {
+  const listErrs = (o: unknown) => (isObj(o) ? validateListSetsAndMaps(o, schema) : []);
   return [
-    ...validateOpenAPISchema(obj, schema),
+    ...validateOpenAPISchema(obj, schema, undefined, update),
     ...validateEmbeddedResources(obj, schema),
-    ...(isObj(obj) ? validateListSetsAndMaps(obj, schema) : []),
+    ...(update && listErrs(update.old).length > 0 ? [] : listErrs(obj)),
   ];
 }
 

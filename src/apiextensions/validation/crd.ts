@@ -7,6 +7,7 @@ import type { KubeObject } from '../../api/types.js';
 import { fe, list, obj, objs, path, str, strMap, type Causes, type Obj } from '../../api/validation/field.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/metadata.js';
 import { isDNS1035Label, isDNS1123Subdomain, nameIsDNSSubdomain, type NameFn } from '../../api/validation/names.js';
+import { hasUnprunedDefaults } from '../schema/default-validation.js';
 import type { JSONSchemaProps } from '../types.js';
 import { caBundleError, hasAcceptedReviewVersionOrEmpty, validateConversion } from './conversion.js';
 import { validateColumns, validateNames, validateSubresources } from './names.js';
@@ -209,6 +210,7 @@ const createRules = (opts: ValidateOptions): CrdRules => ({
   requireOpenAPISchema: true,
   requireValidPropertyType: true,
   requireStructuralSchema: true,
+  requirePrunedDefaults: true,
   requireAtomicSetType: true,
   requireMapListKeysMapSetValidation: true,
   // A CRD that is not established yet may carry any CA bundle.
@@ -247,6 +249,7 @@ function updateRules(old: Obj, opts: ValidateOptions): CrdRules {
     requireOpenAPISchema: allVersionsHaveSchema(spec),
     requireValidPropertyType: !specHas(spec, s => typeof s.type === 'string' && s.type !== '' && !OPENAPI_V3_TYPES.includes(s.type)),
     requireStructuralSchema: !specSchemas(spec).some(isNonStructural),
+    requirePrunedDefaults: !specSchemas(spec).some(s => !isNonStructural(s) && schemaHas(s, d => d.default !== undefined && d.default !== null) && hasUnprunedDefaults(s)),
     requireAtomicSetType: !specHas(spec, hasNonAtomicSetType),
     requireMapListKeysMapSetValidation: !specHas(spec, s => validateMapListKeysMapSet(s, '').length > 0),
     allowInvalidCABundle: !isEstablished(old) || (oldBundle.length > 0 && caBundleError(oldBundle) !== undefined),

@@ -3,6 +3,7 @@
 // CEL rules through the caller's hook.
 import { fe, path, type Causes } from '../../api/validation/field.js';
 import type { StatusCause } from '../../api/types.js';
+import { validateDefaults } from '../schema/default-validation.js';
 import type { JSONSchemaProps } from '../types.js';
 import { validateOpenAPISchema, type SchemaRules } from './openapi.js';
 import { isSchema } from './schema-walk.js';
@@ -19,6 +20,8 @@ export interface CrdRules extends SchemaRules {
   requireImmutableNames: boolean;
   requireOpenAPISchema: boolean;
   requireStructuralSchema: boolean;
+  /** Defaults must not hold fields pruning would drop (relaxed for CRDs stored with such defaults). */
+  requirePrunedDefaults: boolean;
   allowInvalidCABundle: boolean;
   celRules?: ValidateOptions['celRules'];
 }
@@ -78,6 +81,8 @@ export function validateCustomResourceValidation(validation: unknown, statusEnab
     if (err !== undefined) structuralInitErrs = [fe.invalid(schemaPath, '', err)];
     else {
       const errs = validateStructural(schema, schemaPath);
+      // Defaults are only checked against a valid structural schema; their errors skip the CEL compilation too.
+      if (errs.length === 0) errs.push(...validateDefaults(schema, schemaPath, rules.requirePrunedDefaults));
       out.push(...errs);
       structuralOk = errs.length === 0;
     }
