@@ -125,7 +125,7 @@ export const FLAGS: readonly FlagSpec[] = [
     { name: 'strict-transport-security-directives', type: 'strings', implemented: true, description: 'HSTS directives, e.g. max-age=31536000,includeSubDomains,preload; empty sends no HSTS header.' },
     {
       name: 'worker-processes', type: 'int', implemented: true, own: true,
-      description: 'Server processes sharing the secure port, each a full API server on the same etcd; 0 (the default) starts min(CPUs, 4), counting a cgroup CPU limit; 1 serves from this one process.',
+      description: 'Server processes sharing the secure port, each a full API server on the same etcd; 0 (the default) starts min(CPUs, 4), counting a cgroup CPU limit; 1 serves from this one process. Not an upstream flag.',
     },
   ]),
   ...section('Etcd', [
@@ -147,7 +147,7 @@ export const FLAGS: readonly FlagSpec[] = [
     { name: 'etcd-servers-overrides', type: 'strings', description: 'Per-resource etcd endpoints: group/resource#url;url, comma separated.' },
     { name: 'lease-reuse-duration-seconds', implemented: true, type: 'int', default: '60', description: 'Seconds an etcd lease is shared by keys with the same TTL.' },
     { name: 'storage-backend', type: 'string', implemented: true, description: "Storage backend: etcd3 (upstream's only one) or sqlite (embedded, one file); defaults to etcd3 when --etcd-servers is given, else sqlite." },
-    { name: 'storage-sqlite-path', type: 'string', default: '/var/lib/kube-apiserver/storage.db', implemented: true, description: 'With --storage-backend=sqlite: the database file, created (with its directory) if absent. Not an upstream flag.' },
+    { name: 'storage-sqlite-path', type: 'string', default: '/var/lib/kube-apiserver/storage.db', implemented: true, own: true, description: 'With --storage-backend=sqlite: the database file, created (with its directory) if absent. Not an upstream flag.' },
     { name: 'storage-media-type', type: 'string', default: 'application/vnd.kubernetes.protobuf', implemented: true, description: 'Encoding of objects in storage. This server writes application/json only.' },
     { name: 'watch-cache', type: 'bool', default: 'true', implemented: true, description: 'Serve watches and lists from an in-memory cache.' },
     { name: 'watch-cache-sizes', type: 'strings', description: 'Per-resource watch cache settings resource[.group]#size; only 0 (disable) is meaningful.' },

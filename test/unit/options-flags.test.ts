@@ -236,7 +236,7 @@ test('every v1.28 flag is still declared, with its section, type and printed def
 test('this server\'s own flags are few and say so', () => {
   const known = new Set([...V1_28_FLAGS.map(f => f[0]), ...ADDED_SINCE_1_28, ...HIDDEN]);
   const own = FLAGS.filter(f => !known.has(f.name));
-  assert.deepEqual(own.map(f => f.name), ['storage-sqlite-path']);
+  assert.deepEqual(own.map(f => f.name), ['worker-processes', 'storage-sqlite-path']);
   for (const f of own) assert.match(f.description, /Not an upstream flag\.$/);
 });
 
