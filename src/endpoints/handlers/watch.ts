@@ -1,13 +1,13 @@
 // WATCH: a chunked stream of JSON lines {"type": ..., "object": ...} until the timeout,
 // the client going away, or the backend ending the watch.
 import { randomInt } from 'node:crypto';
-import { stringify as toYaml } from 'yaml';
 import { errors } from '../../api/errors.js';
 import type { HandlerContext } from './context.js';
 import { negotiate } from '../negotiate.js';
-import { encodeProtobufWatchEvent, protobufWatchMediaType } from '../../api/protobuf/index.js';
+import { protobufWatchMediaType } from '../../api/protobuf/index.js';
+import { partialMetadataOf, watchFrame } from '../encoded.js';
 import { includeObjectOf, listParamsOf } from './params.js';
-import { toPartialObjectMetadata, toTable } from '../table.js';
+import { toTable } from '../table.js';
 import type { WatchEvent } from '../../storage/interface.js';
 
 function timeoutSecondsOf(ctx: HandlerContext): number {
@@ -21,12 +21,6 @@ function timeoutSecondsOf(ctx: HandlerContext): number {
   return min > 0 ? min + randomInt(min) : 0;
 }
 
-/** protobuf (src/api/protobuf): a length-prefixed WatchEvent frame. */
-function protobufFrame(body: unknown): Buffer {
-  const ev = body as { type: string; object: Record<string, unknown> };
-  return encodeProtobufWatchEvent(ev.type, ev.object);
-}
-
 export async function watchHandler(ctx: HandlerContext): Promise<void> {
   const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadata']);
   const params = listParamsOf(ctx.query, true);
@@ -37,7 +31,8 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
   const includeObject = includeObjectOf(ctx.query);
   const bookmarks = ['true', '1'].includes(ctx.query.get('allowWatchBookmarks') ?? '');
   const timeoutSeconds = timeoutSecondsOf(ctx);
-  const watcher = ctx.store.watch(ctx.ri.namespace, { ...params, allowWatchBookmarks: bookmarks });
+  // Shared: events are the watch cache's objects, encoded once for every watcher (never mutated here).
+  const watcher = ctx.store.watch(ctx.ri.namespace, { ...params, allowWatchBookmarks: bookmarks }, { shared: true });
 
   const res = ctx.res;
   res.status(200);
@@ -52,16 +47,17 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
   res.on('close', stop);
 
   let first = true;
-  const frame = (ev: WatchEvent): unknown => {
-    if (ev.type === 'ERROR' || ev.type === 'BOOKMARK') return ev;
+  const format = neg.format;
+  const frame = (ev: WatchEvent): string | Buffer => {
+    if (ev.type === 'ERROR' || ev.type === 'BOOKMARK') return watchFrame(format, ev.type, ev.object);
     if (neg.view === 'Table') {
       // Upstream sends the column definitions with the first event only.
       const table = toTable(ctx.info, [ev.object], { includeObject, noHeaders: !first });
       first = false;
-      return { type: ev.type, object: table };
+      return watchFrame(format, ev.type, table);
     }
-    if (neg.view === 'PartialObjectMetadata') return { type: ev.type, object: toPartialObjectMetadata(ev.object) };
-    return ev;
+    if (neg.view === 'PartialObjectMetadata') return watchFrame(format, ev.type, partialMetadataOf(ev.object));
+    return watchFrame(format, ev.type, ev.object);
   };
   try {
     for await (const ev of watcher) {
@@ -70,8 +66,7 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
         ev.object.apiVersion = ctx.info.group ? `${ctx.info.group}/${ctx.info.version}` : ctx.info.version;
         ev.object.kind = ctx.info.kind;
       }
-      const body = frame(ev);
-      const ok = res.write(neg.format === 'protobuf' ? protobufFrame(body) : neg.format === 'yaml' ? `---\n${toYaml(body)}` : `${JSON.stringify(body)}\n`);
+      const ok = res.write(frame(ev));
       // Respect backpressure: a slow client slows its own watch, nothing else.
       if (!ok && !res.destroyed) await new Promise<void>(resolve => { res.once('drain', resolve); res.once('close', resolve); });
     }
