@@ -8,6 +8,8 @@ import type { KubeObject } from '../api/types.js';
 import { isShared, jsonOf, memo, share } from '../storage/shared.js';
 import { toPartialObjectMetadata } from './table.js';
 
+const CLOSE_LINE = Buffer.from('}\n');
+
 export type BodyFormat = 'json' | 'yaml' | 'protobuf';
 
 /** A whole response body (the caller checked hasProtobufForm for protobuf). */
@@ -33,5 +35,5 @@ export function partialMetadataOf(obj: KubeObject): ReturnType<typeof toPartialO
 export function watchFrame(format: BodyFormat, type: string, object: object): string | Buffer {
   if (format === 'protobuf') return memo(object, `protobuf watch ${type}`, () => encodeProtobufWatchEvent(type, object as Record<string, unknown>));
   if (format === 'yaml') return memo(object, `yaml watch ${type}`, () => `---\n${toYaml({ type, object })}`);
-  return memo(object, `json watch ${type}`, () => `{"type":${JSON.stringify(type)},"object":${jsonOf(object)}}\n`);
+  return memo(object, `json watch ${type}`, () => Buffer.concat([Buffer.from(`{"type":${JSON.stringify(type)},"object":`), jsonOf(object), CLOSE_LINE]));
 }

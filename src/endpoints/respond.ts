@@ -48,6 +48,8 @@ function listMetaOf(rv: string, cont?: string, remaining?: number): ListMeta {
 }
 
 const LIST_CHUNK = 64 * 1024;
+const COMMA = Buffer.from(',');
+const LIST_END = Buffer.from(']}');
 
 /** Streams a list item by item so a large list is never one giant string in memory. */
 export function writeList(res: Response, neg: Negotiated, info: ResourceInfo, items: KubeObject[], rv: string, cont: string | undefined, remaining: number | undefined, view: ViewOptions): void {
@@ -81,15 +83,21 @@ export function writeList(res: Response, neg: Negotiated, info: ResourceInfo, it
     return;
   }
   const headJson = JSON.stringify(head);
-  // Items' JSON (cached on shared objects) goes out in chunks of about LIST_CHUNK characters:
-  // fewer writes than one per item, never the whole list as one string.
-  let chunk = `${headJson.slice(0, -1)},"${field}":[`;
+  // Items' JSON bytes (cached on shared objects) go out in chunks of about LIST_CHUNK bytes:
+  // fewer writes than one per item, never the whole list in one buffer.
+  let pieces: Buffer[] = [Buffer.from(`${headJson.slice(0, -1)},"${field}":[`)];
+  let size = 0;
   for (let i = 0; i < items.length; i++) {
-    chunk += (i ? ',' : '') + jsonOf(rows(items[i]!));
-    if (chunk.length >= LIST_CHUNK) {
-      res.write(chunk);
-      chunk = '';
+    if (i) pieces.push(COMMA);
+    const bytes = jsonOf(rows(items[i]!));
+    pieces.push(bytes);
+    size += bytes.length;
+    if (size >= LIST_CHUNK) {
+      res.write(Buffer.concat(pieces));
+      pieces = [];
+      size = 0;
     }
   }
-  res.end(`${chunk}]}`);
+  pieces.push(LIST_END);
+  res.end(Buffer.concat(pieces));
 }

@@ -49,7 +49,10 @@ export function rememberForm(obj: unknown, key: unknown, value: unknown): void {
   if (obj !== null && typeof obj === 'object') forms.get(obj)?.set(key, value);
 }
 
-/** The compact JSON of a value, built once per shared object (what every JSON response sends). */
-export function jsonOf(value: unknown): string {
-  return memo(value, 'json', () => JSON.stringify(value));
+/**
+ * The compact JSON of a value as UTF-8, built once per shared object (what every JSON response
+ * sends): bytes, not a string, so a socket or a length count never re-encodes it.
+ */
+export function jsonOf(value: unknown): Buffer {
+  return memo(value, 'json', () => Buffer.from(JSON.stringify(value)));
 }

@@ -73,7 +73,8 @@ describe('shared objects', () => {
     memo(plain, 'k', () => ++builds);
     memo(plain, 'k', () => ++builds);
     assert.equal(builds, 3);
-    assert.equal(jsonOf(o), JSON.stringify(cm('a', '1')));
+    assert.equal(jsonOf(o).toString(), JSON.stringify(cm('a', '1')));
+    assert.equal(jsonOf(o), jsonOf(o), 'built once');
   });
 });
 
@@ -108,7 +109,7 @@ describe('cached bytes equal a fresh encoding', () => {
       const obj = share(cm('a', '7'));
       const ev = { type, object: cm('a', '7') };
       for (let i = 0; i < 2; i++) {
-        assert.equal(watchFrame('json', type, obj), `${JSON.stringify(ev)}\n`);
+        assert.equal(watchFrame('json', type, obj).toString(), `${JSON.stringify(ev)}\n`);
         assert.equal(watchFrame('yaml', type, obj), `---\n${toYaml(ev)}`);
         assert.deepEqual(watchFrame('protobuf', type, obj), encodeProtobufWatchEvent(type, cm('a', '7')));
       }
@@ -149,10 +150,10 @@ describe('the store over the watch cache', () => {
     assert.equal(l1, g1);
     const plain = await store.get('ns', 'a');
     assert.notEqual(plain, g1);
-    assert.equal(JSON.stringify(plain), jsonOf(g1));
+    assert.equal(JSON.stringify(plain), jsonOf(g1).toString());
     plain.metadata.name = 'mutated';
     (await store.list('ns', {})).items[0]!.data = {};
-    assert.equal(jsonOf(await store.get('ns', 'a', { shared: true })), jsonOf(g1));
+    assert.equal(jsonOf(await store.get('ns', 'a', { shared: true })), jsonOf(g1), 'the same cached bytes');
 
     await store.update('ns', 'a', '', cur => ({ ...cur!, data: { k: 'w' } }), { dryRun: false });
     const g3 = await store.get('ns', 'a', { shared: true });
@@ -169,7 +170,7 @@ describe('the store over the watch cache', () => {
     const a = await store.get('ns', 'e', { shared: true });
     assert.equal(await store.get('ns', 'e', { shared: true }), a);
     assert.equal(a.apiVersion, 'events.k8s.io/v1');
-    assert.equal(jsonOf(a), JSON.stringify(await store.get('ns', 'e')));
+    assert.equal(jsonOf(a).toString(), JSON.stringify(await store.get('ns', 'e')));
     assert.equal(a.metadata.resourceVersion, created.metadata.resourceVersion);
   });
 
@@ -188,6 +189,6 @@ describe('the store over the watch cache', () => {
     assert.ok(Object.isFrozen(e1!.object));
     assert.notEqual(e3!.object, e1!.object);
     assert.ok(!Object.isFrozen(e3!.object));
-    assert.equal(watchFrame('json', 'ADDED', e1!.object), `${JSON.stringify(e3)}\n`);
+    assert.equal(watchFrame('json', 'ADDED', e1!.object).toString(), `${JSON.stringify(e3)}\n`);
   });
 });

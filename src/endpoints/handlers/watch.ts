@@ -21,6 +21,19 @@ function timeoutSecondsOf(ctx: HandlerContext): number {
   return min > 0 ? min + randomInt(min) : 0;
 }
 
+/** Resolves once res drains or closes, leaving no listener behind (a watch waits many times). */
+function drainedOrClosed(res: HandlerContext['res']): Promise<void> {
+  return new Promise<void>(resolve => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
 export async function watchHandler(ctx: HandlerContext): Promise<void> {
   const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadata']);
   const params = listParamsOf(ctx.query, true);
@@ -46,6 +59,12 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
   ctx.req.on('close', stop);
   res.on('close', stop);
 
+  let corked = false;
+  const uncork = () => {
+    if (!corked) return;
+    corked = false;
+    res.uncork();
+  };
   let first = true;
   const format = neg.format;
   const frame = (ev: WatchEvent): string | Buffer => {
@@ -66,13 +85,22 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
         ev.object.apiVersion = ctx.info.group ? `${ctx.info.group}/${ctx.info.version}` : ctx.info.version;
         ev.object.kind = ctx.info.kind;
       }
+      // Events that arrive together (a burst fanned out by the watch cache) leave in one socket
+      // write: corked until the event loop's next turn.
+      if (!corked) {
+        corked = true;
+        res.cork();
+        setImmediate(uncork);
+      }
       const ok = res.write(frame(ev));
       // Respect backpressure: a slow client slows its own watch, nothing else.
-      if (!ok && !res.destroyed) await new Promise<void>(resolve => { res.once('drain', resolve); res.once('close', resolve); });
+      if (!ok && !res.destroyed) await drainedOrClosed(res);
     }
   } finally {
     if (timer) clearTimeout(timer);
     watcher.stop();
+    // Never leave the socket corked: a keep-alive connection goes on to other responses.
+    uncork();
     if (!res.destroyed) res.end();
   }
 }
