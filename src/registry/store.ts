@@ -99,14 +99,15 @@ export class Store {
     const custom = this.info.custom;
     const formKey = custom ?? this.info;
     if (!custom) return stored.map(o => (isShared(o) ? memo(o, formKey, () => share(fromStorage(this.info, o))) : fromStorage(this.info, o)));
-    const out = stored.map(o => (isShared(o) ? formOf<KubeObject>(o, formKey) : undefined));
+    const cacheable = (o: KubeObject) => custom.conversionCacheable && isShared(o);
+    const out = stored.map(o => (cacheable(o) ? formOf<KubeObject>(o, formKey) : undefined));
     const missing = stored.flatMap((o, i) => (out[i] ? [] : [i]));
     if (missing.length === 0) return out as KubeObject[];
     // A custom type's conversion may work in place: it gets private copies of shared objects.
     const converted = await custom.fromStorage(missing.map(i => (isShared(stored[i]) ? structuredClone(stored[i]!) : stored[i]!)));
     missing.forEach((i, j) => {
       const o = stored[i]!;
-      if (!isShared(o)) return (out[i] = converted[j]);
+      if (!cacheable(o)) return (out[i] = converted[j]);
       out[i] = share(converted[j]!);
       rememberForm(o, formKey, out[i]);
     });

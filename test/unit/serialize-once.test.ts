@@ -6,6 +6,9 @@ import { afterEach, describe, it } from 'node:test';
 import type { Response } from 'express';
 import { stringify as toYaml } from 'yaml';
 import { builtinCatalog } from '../../src/api/catalog.js';
+import { noneConverter, type Converter } from '../../src/apiextensions/conversion.js';
+import { customResourceInfos } from '../../src/apiextensions/custom-type.js';
+import type { CustomResourceDefinition } from '../../src/apiextensions/types.js';
 import { encodeProtobufObject, encodeProtobufWatchEvent } from '../../src/api/protobuf/index.js';
 import type { ResourceInfo } from '../../src/api/resource-info.js';
 import type { KubeObject } from '../../src/api/types.js';
@@ -132,12 +135,65 @@ describe('the store over the watch cache', () => {
   const open: Cacher[] = [];
   afterEach(async () => { await Promise.all(open.splice(0).map(c => c.close())); });
 
-  async function storeOf(info: ResourceInfo): Promise<Store> {
-    const cacher = new Cacher(new MemoryStorage(), { roots: [`/registry/${info.etcdPath}/`], freshnessTimeoutMs: 1000, readyTimeoutMs: 1000 });
+  async function storeOf(info: ResourceInfo, inner = new MemoryStorage()): Promise<Store> {
+    const cacher = new Cacher(inner, { roots: [`/registry/${info.etcdPath}/`], freshnessTimeoutMs: 1000, readyTimeoutMs: 1000 });
     open.push(cacher);
     assert.ok(await cacher.cacheFor(`/registry/${info.etcdPath}/`)!.waitReady(2000));
     return new Store(info, cacher, '/registry', allow);
   }
+
+  /** A CRD's v2 (served), stored as v1; the converter counts the objects it is given. */
+  function widgets(strategy: 'None' | 'Webhook'): { v2: ResourceInfo; converted: () => number } {
+    let count = 0;
+    const converter: Converter = async (objs, apiVersion) => {
+      count += objs.length;
+      return noneConverter(objs, apiVersion);
+    };
+    const crd: CustomResourceDefinition = {
+      metadata: { name: 'widgets.example.com', uid: 'uid-w' },
+      spec: {
+        group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+        versions: [{ name: 'v1', served: true, storage: true }, { name: 'v2', served: true, storage: false }],
+        conversion: { strategy },
+      },
+      status: { conditions: [{ type: 'Established', status: 'True' }], acceptedNames: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' } },
+    };
+    const v2 = customResourceInfos(crd, { converter }, 'v1').find(i => i.version === 'v2')!;
+    return { v2, converted: () => count };
+  }
+
+  for (const strategy of ['None', 'Webhook'] as const) {
+    it(`a custom resource's conversion (${strategy}) is ${strategy === 'None' ? 'remembered per revision' : 'asked on every read, as upstream'}`, async () => {
+      const { v2, converted } = widgets(strategy);
+      const store = await storeOf(v2);
+      await store.create('ns', { apiVersion: 'example.com/v2', kind: 'Widget', metadata: { name: 'w' } }, { dryRun: false });
+      const before = converted();
+      const a = await store.get('ns', 'w', { shared: true });
+      const b = (await store.list('ns', {}, { shared: true })).items[0]!;
+      assert.equal(a.apiVersion, 'example.com/v2');
+      assert.equal(jsonOf(a).toString(), jsonOf(b).toString());
+      assert.equal(jsonOf(a).toString(), JSON.stringify(await store.get('ns', 'w')));
+      if (strategy === 'None') {
+        assert.equal(a, b);
+        assert.equal(converted() - before, 2, 'once for the shared reads, once for the plain one');
+      } else {
+        assert.notEqual(a, b);
+        assert.equal(converted() - before, 3);
+      }
+    });
+  }
+
+  it('a shared consistent read sees a write made behind the cache\'s back', async () => {
+    const inner = new MemoryStorage();
+    const store = await storeOf(configMaps, inner);
+    await store.create('ns', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: '1' } }, { dryRun: false });
+    assert.deepEqual((await store.get('ns', 'a', { shared: true })).data, { k: '1' });
+    // Another server instance writing to the same storage: this one's cache hears of it by its watch.
+    const other = new Store(configMaps, inner, '/registry', allow);
+    await other.update('ns', 'a', '', cur => ({ ...cur!, data: { k: '2' } }), { dryRun: false });
+    assert.deepEqual((await store.get('ns', 'a', { shared: true })).data, { k: '2' });
+    assert.deepEqual((await store.list('ns', {}, { shared: true })).items.map(o => o.data), [{ k: '2' }]);
+  });
 
   it('shared reads return one frozen served object per revision; plain reads stay private copies', async () => {
     const store = await storeOf(configMaps);
