@@ -21,6 +21,7 @@ import { formatWorst, worstRequestBench } from './worst-requests.js';
 import { crdBench, formatCrd } from './crd.js';
 import { apfBench, formatApf } from './apf.js';
 import { formatWorkers, workerCountsFromEnv, workersBench } from './workers.js';
+import { cacheBench, formatCache } from './cache-reads.js';
 
 function intEnv(name: string, dflt: number): number {
   const v = process.env[name];
@@ -229,9 +230,10 @@ async function main(): Promise<void> {
     try {
       const run = await serverPhases(api, label);
       if (storage !== 'etcd3') return run;
-      // On the etcd server: custom resources beside ConfigMaps, then the worst single requests.
+      // On the etcd server: custom resources beside ConfigMaps, the watch cache rows, then the worst single requests.
       const crd = formatCrd(await crdBench(api, { n: Math.min(N, 1000), timedMs: TIMED_MS, rss: () => rssBytes(api) }));
-      return { ...run, extra: `${crd}\n\n${formatWorst(await worstRequestBench(server))}` };
+      const cache = formatCache(await cacheBench(api, TIMED_MS));
+      return { ...run, extra: `${crd}\n\n${cache}\n\n${formatWorst(await worstRequestBench(server))}` };
     } catch (e) {
       process.stderr.write(`--- ${label} server log tail ---\n${server.logs().slice(-3000)}\n`);
       throw e;

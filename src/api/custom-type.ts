@@ -34,6 +34,11 @@ export interface CustomType {
   validateStatusUpdate(obj: KubeObject, old: KubeObject): StatusCause[];
   /** Warnings on create/update (finalizer names, as upstream's WarningsOnCreate/Update). */
   warnings(obj: KubeObject, old: KubeObject | null): string[];
+  /**
+   * fromStorage gives the same answer for the same stored revision, so the store may remember it
+   * per revision (false for a conversion webhook, which upstream asks on every read).
+   */
+  conversionCacheable: boolean;
   /** Stored objects (any version) as served at this version: converted, pruned and defaulted. */
   fromStorage(objs: KubeObject[]): KubeObject[] | Promise<KubeObject[]>;
   /** A served object converted to the storage version. */

@@ -144,6 +144,7 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
       return withRules(causes, obj, old);
     },
     warnings: (obj, old) => finalizerWarnings(obj, old),
+    conversionCacheable: crd.spec.conversion?.strategy !== 'Webhook',
     async fromStorage(objs) {
       const converted = await deps.converter(objs.map(o => (o.apiVersion ? o : { ...o, apiVersion: storageApiVersion })), apiVersion);
       return converted.map(settle);

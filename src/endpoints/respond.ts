@@ -1,12 +1,14 @@
 // Writes objects, lists and watch events in the negotiated representation.
 import type { Response } from 'express';
 import { stringify as toYaml } from 'yaml';
-import { encodeProtobufList, encodeProtobufObject, hasProtobufForm } from '../api/protobuf/index.js';
+import { encodeProtobufList, hasProtobufForm } from '../api/protobuf/index.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import { groupVersion } from '../api/resource-info.js';
 import type { KubeObject, ListMeta } from '../api/types.js';
 import type { Negotiated } from './negotiate.js';
-import { tableColumns, tableRow, toPartialObjectMetadata, toTable, type IncludeObject } from './table.js';
+import { jsonOf } from '../storage/shared.js';
+import { encodeBody, partialMetadataOf } from './encoded.js';
+import { tableColumns, tableRow, toTable, type IncludeObject } from './table.js';
 
 export interface ViewOptions {
   includeObject: IncludeObject;
@@ -17,13 +19,13 @@ function send(res: Response, neg: Negotiated, status: number, body: unknown): vo
   if (neg.format === 'protobuf') {
     if (hasProtobufForm(body)) {
       res.status(status).setHeader('Content-Type', neg.contentType);
-      res.end(encodeProtobufObject(body as Record<string, unknown>));
+      res.end(encodeBody('protobuf', body));
       return;
     }
     neg = { ...neg, format: 'json', contentType: 'application/json' };
   }
   res.status(status).setHeader('Content-Type', neg.contentType);
-  res.end(neg.format === 'yaml' ? toYaml(body) : JSON.stringify(body));
+  res.end(encodeBody(neg.format === 'yaml' ? 'yaml' : 'json', body));
 }
 
 export function writeObject(res: Response, neg: Negotiated, info: ResourceInfo, status: number, obj: KubeObject | object, view: ViewOptions): void {
@@ -31,7 +33,7 @@ export function writeObject(res: Response, neg: Negotiated, info: ResourceInfo, 
   if (neg.view === 'Table' && o.metadata) {
     send(res, neg, status, toTable(info, [o], { includeObject: view.includeObject }));
   } else if (neg.view === 'PartialObjectMetadata' && o.metadata) {
-    send(res, neg, status, toPartialObjectMetadata(o));
+    send(res, neg, status, partialMetadataOf(o));
   } else {
     send(res, neg, status, obj);
   }
@@ -44,6 +46,10 @@ function listMetaOf(rv: string, cont?: string, remaining?: number): ListMeta {
   if (remaining !== undefined) m.remainingItemCount = remaining;
   return m;
 }
+
+const LIST_CHUNK = 64 * 1024;
+const COMMA = Buffer.from(',');
+const LIST_END = Buffer.from(']}');
 
 /** Streams a list item by item so a large list is never one giant string in memory. */
 export function writeList(res: Response, neg: Negotiated, info: ResourceInfo, items: KubeObject[], rv: string, cont: string | undefined, remaining: number | undefined, view: ViewOptions): void {
@@ -58,7 +64,7 @@ export function writeList(res: Response, neg: Negotiated, info: ResourceInfo, it
     field = 'rows';
   } else if (neg.view === 'PartialObjectMetadataList') {
     head = { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata };
-    rows = o => toPartialObjectMetadata(o);
+    rows = o => partialMetadataOf(o);
   } else {
     head = { kind: `${info.kind}List`, apiVersion: groupVersion(info), metadata };
     rows = o => o;
@@ -77,9 +83,21 @@ export function writeList(res: Response, neg: Negotiated, info: ResourceInfo, it
     return;
   }
   const headJson = JSON.stringify(head);
-  res.write(`${headJson.slice(0, -1)},"${field}":[`);
+  // Items' JSON bytes (cached on shared objects) go out in chunks of about LIST_CHUNK bytes:
+  // fewer writes than one per item, never the whole list in one buffer.
+  let pieces: Buffer[] = [Buffer.from(`${headJson.slice(0, -1)},"${field}":[`)];
+  let size = 0;
   for (let i = 0; i < items.length; i++) {
-    res.write((i ? ',' : '') + JSON.stringify(rows(items[i]!)));
+    if (i) pieces.push(COMMA);
+    const bytes = jsonOf(rows(items[i]!));
+    pieces.push(bytes);
+    size += bytes.length;
+    if (size >= LIST_CHUNK) {
+      res.write(Buffer.concat(pieces));
+      pieces = [];
+      size = 0;
+    }
   }
-  res.end(']}');
+  pieces.push(LIST_END);
+  res.end(Buffer.concat(pieces));
 }

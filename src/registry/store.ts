@@ -6,7 +6,8 @@ import { groupVersion } from '../api/resource-info.js';
 import { strategyFor, type Strategy } from '../api/strategy.js';
 import type { KubeObject, Status } from '../api/types.js';
 import { isStorageError, StorageError } from '../storage/errors.js';
-import type { ListResult, Preconditions, Storage, Watcher } from '../storage/interface.js';
+import type { ListResult, Preconditions, ReadOptions, Storage, Watcher } from '../storage/interface.js';
+import { formOf, isShared, memo, rememberForm, share } from '../storage/shared.js';
 import type { Admission } from './admission.js';
 import type { StoreHooks, WriteTxn } from './store-hooks.js';
 import { log } from '../observability/logger.js';
@@ -84,17 +85,33 @@ export class Store {
 
   /** A stored object as served at this store's version. */
   private async out(stored: KubeObject): Promise<KubeObject> {
-    const custom = this.info.custom;
-    if (!custom) return fromStorage(this.info, stored);
-    const [served] = await custom.fromStorage([stored]);
+    const [served] = await this.outAll([stored]);
     return served!;
   }
 
-  /** Stored objects as served, converted together (one conversion webhook call for a custom resource list). */
+  /**
+   * Stored objects as served, converted together (one conversion webhook call for a custom
+   * resource list). A shared stored object (a watch cache revision) is converted once per served
+   * version and the shared result reused.
+   */
   private async outAll(stored: KubeObject[]): Promise<KubeObject[]> {
+    if (stored.length === 0) return [];
     const custom = this.info.custom;
-    if (!custom) return stored.map(o => fromStorage(this.info, o));
-    return stored.length === 0 ? [] : custom.fromStorage(stored);
+    const formKey = custom ?? this.info;
+    if (!custom) return stored.map(o => (isShared(o) ? memo(o, formKey, () => share(fromStorage(this.info, o))) : fromStorage(this.info, o)));
+    const cacheable = (o: KubeObject) => custom.conversionCacheable && isShared(o);
+    const out = stored.map(o => (cacheable(o) ? formOf<KubeObject>(o, formKey) : undefined));
+    const missing = stored.flatMap((o, i) => (out[i] ? [] : [i]));
+    if (missing.length === 0) return out as KubeObject[];
+    // A custom type's conversion may work in place: it gets private copies of shared objects.
+    const converted = await custom.fromStorage(missing.map(i => (isShared(stored[i]) ? structuredClone(stored[i]!) : stored[i]!)));
+    missing.forEach((i, j) => {
+      const o = stored[i]!;
+      if (!cacheable(o)) return (out[i] = converted[j]);
+      out[i] = share(converted[j]!);
+      rememberForm(o, formKey, out[i]);
+    });
+    return out as KubeObject[];
   }
 
   /** A served object in its storage version. */
@@ -110,15 +127,16 @@ export class Store {
     throw e;
   }
 
-  async get(namespace: string, name: string): Promise<KubeObject> {
+  /** opts.shared: the caller never mutates the result (see ReadOptions.shared). */
+  async get(namespace: string, name: string, opts?: ReadOptions): Promise<KubeObject> {
     try {
-      return await this.out(await this.storage.get(this.key(namespace, name)));
+      return await this.out(await this.storage.get(this.key(namespace, name), opts));
     } catch (e) {
       return this.mapStorageError(e, name);
     }
   }
 
-  async list(namespace: string, params: ListParams): Promise<ListResult> {
+  async list(namespace: string, params: ListParams, opts?: ReadOptions): Promise<ListResult> {
     const predicate = buildPredicate(this.info, params);
     const res = await this.storage.list(this.prefix(namespace), {
       resourceVersion: params.resourceVersion ?? '',
@@ -126,12 +144,13 @@ export class Store {
       limit: params.limit ?? 0,
       ...(params.continue ? { continue: params.continue } : {}),
       ...(predicate ? { predicate } : {}),
+      ...(opts?.shared ? { shared: true } : {}),
     }).catch(e => this.mapStorageError(e, ''));
     res.items = await this.outAll(res.items);
     return res;
   }
 
-  watch(namespace: string, params: ListParams & { allowWatchBookmarks?: boolean }): Watcher {
+  watch(namespace: string, params: ListParams & { allowWatchBookmarks?: boolean }, opts?: ReadOptions): Watcher {
     const predicate = buildPredicate(this.info, params);
     const inner = this.storage.watch(this.prefix(namespace), {
       resourceVersion: params.resourceVersion ?? '',
@@ -139,6 +158,7 @@ export class Store {
       bookmarks: params.allowWatchBookmarks ?? false,
       ...(params.sendInitialEvents !== undefined ? { sendInitialEvents: params.sendInitialEvents } : {}),
       ...(predicate ? { predicate } : {}),
+      ...(opts?.shared ? { shared: true } : {}),
     });
     const out = (o: KubeObject) => this.out(o);
     const custom = this.info.custom;

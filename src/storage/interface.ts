@@ -17,6 +17,16 @@ export interface ListOptions {
   continue?: string;
   /** Items not matching are skipped; pages are still filled up to limit, as upstream does. */
   predicate?: (obj: KubeObject) => boolean;
+  /** See ReadOptions.shared. */
+  shared?: boolean;
+}
+
+export interface ReadOptions {
+  /**
+   * The caller never mutates what it reads: a cache may hand out its frozen, shared objects
+   * (src/storage/shared.ts) instead of private copies. Other backends ignore it.
+   */
+  shared?: boolean;
 }
 
 export interface ListResult {
@@ -53,6 +63,8 @@ export interface WatchOptions {
    * initial events, and ''/'0' start from now. Unset: the legacy rules above.
    */
   sendInitialEvents?: boolean;
+  /** See ReadOptions.shared: event objects may be shared by every watcher. */
+  shared?: boolean;
 }
 
 /**
@@ -87,7 +99,7 @@ export interface Storage {
   /** Fails with StorageError 'KeyExists' if the key is present. Returns the stored object with its resourceVersion. */
   create(key: string, obj: KubeObject, opts?: { ttlSeconds?: number; dryRun?: boolean }): Promise<KubeObject>;
   /** Fails with 'KeyNotFound'. */
-  get(key: string): Promise<KubeObject>;
+  get(key: string, opts?: ReadOptions): Promise<KubeObject>;
   /** Lists every key under prefix (which ends with '/'). */
   list(prefix: string, opts: ListOptions): Promise<ListResult>;
   /**

@@ -12,6 +12,8 @@ export interface RangeKV {
   key: string;
   value: string | Uint8Array;
   modRevision: string;
+  /** A cache's entry: with ListOptions.shared, its shared decoded object is used instead of decoding value. */
+  entry?: { shared(): KubeObject };
 }
 
 export interface RangeResult {
@@ -97,7 +99,7 @@ export async function pagedList(range: RangeFn, prefix: string, opts: ListOption
         break;
       }
       lastKey = kv.key;
-      const obj = decodeObject(kv.value, kv.modRevision, kv.key);
+      const obj = opts.shared && kv.entry ? kv.entry.shared() : decodeObject(kv.value, kv.modRevision, kv.key);
       if (!opts.predicate || opts.predicate(obj)) items.push(obj);
     }
 

@@ -6,6 +6,7 @@ import { includeObjectOf } from './params.js';
 
 export async function getHandler(ctx: HandlerContext): Promise<void> {
   const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadata']);
-  const obj = await ctx.store.get(ctx.ri.namespace, ctx.ri.name);
+  // Shared: the watch cache's object as served, with its encodings cached; only written here.
+  const obj = await ctx.store.get(ctx.ri.namespace, ctx.ri.name, { shared: true });
   writeObject(ctx.res, neg, ctx.info, 200, obj, { includeObject: includeObjectOf(ctx.query) });
 }

@@ -7,6 +7,7 @@ import { includeObjectOf, listParamsOf } from './params.js';
 export async function listHandler(ctx: HandlerContext): Promise<void> {
   const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadataList']);
   const params = listParamsOf(ctx.query);
-  const page = await ctx.store.list(ctx.ri.namespace, params);
+  // Shared: the watch cache's objects as served, with their encodings cached; only written here.
+  const page = await ctx.store.list(ctx.ri.namespace, params, { shared: true });
   writeList(ctx.res, neg, ctx.info, page.items, page.resourceVersion, page.continue, page.remainingItemCount, { includeObject: includeObjectOf(ctx.query) });
 }

@@ -1,13 +1,13 @@
 // WATCH: a chunked stream of JSON lines {"type": ..., "object": ...} until the timeout,
 // the client going away, or the backend ending the watch.
 import { randomInt } from 'node:crypto';
-import { stringify as toYaml } from 'yaml';
 import { errors } from '../../api/errors.js';
 import type { HandlerContext } from './context.js';
 import { negotiate } from '../negotiate.js';
-import { encodeProtobufWatchEvent, protobufWatchMediaType } from '../../api/protobuf/index.js';
+import { protobufWatchMediaType } from '../../api/protobuf/index.js';
+import { partialMetadataOf, watchFrame } from '../encoded.js';
 import { includeObjectOf, listParamsOf } from './params.js';
-import { toPartialObjectMetadata, toTable } from '../table.js';
+import { toTable } from '../table.js';
 import type { WatchEvent } from '../../storage/interface.js';
 
 function timeoutSecondsOf(ctx: HandlerContext): number {
@@ -21,10 +21,17 @@ function timeoutSecondsOf(ctx: HandlerContext): number {
   return min > 0 ? min + randomInt(min) : 0;
 }
 
-/** protobuf (src/api/protobuf): a length-prefixed WatchEvent frame. */
-function protobufFrame(body: unknown): Buffer {
-  const ev = body as { type: string; object: Record<string, unknown> };
-  return encodeProtobufWatchEvent(ev.type, ev.object);
+/** Resolves once res drains or closes, leaving no listener behind (a watch waits many times). */
+function drainedOrClosed(res: HandlerContext['res']): Promise<void> {
+  return new Promise<void>(resolve => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 
 export async function watchHandler(ctx: HandlerContext): Promise<void> {
@@ -37,7 +44,8 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
   const includeObject = includeObjectOf(ctx.query);
   const bookmarks = ['true', '1'].includes(ctx.query.get('allowWatchBookmarks') ?? '');
   const timeoutSeconds = timeoutSecondsOf(ctx);
-  const watcher = ctx.store.watch(ctx.ri.namespace, { ...params, allowWatchBookmarks: bookmarks });
+  // Shared: events are the watch cache's objects, encoded once for every watcher (never mutated here).
+  const watcher = ctx.store.watch(ctx.ri.namespace, { ...params, allowWatchBookmarks: bookmarks }, { shared: true });
 
   const res = ctx.res;
   res.status(200);
@@ -51,17 +59,24 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
   ctx.req.on('close', stop);
   res.on('close', stop);
 
+  let corked = false;
+  const uncork = () => {
+    if (!corked) return;
+    corked = false;
+    res.uncork();
+  };
   let first = true;
-  const frame = (ev: WatchEvent): unknown => {
-    if (ev.type === 'ERROR' || ev.type === 'BOOKMARK') return ev;
+  const format = neg.format;
+  const frame = (ev: WatchEvent): string | Buffer => {
+    if (ev.type === 'ERROR' || ev.type === 'BOOKMARK') return watchFrame(format, ev.type, ev.object);
     if (neg.view === 'Table') {
       // Upstream sends the column definitions with the first event only.
       const table = toTable(ctx.info, [ev.object], { includeObject, noHeaders: !first });
       first = false;
-      return { type: ev.type, object: table };
+      return watchFrame(format, ev.type, table);
     }
-    if (neg.view === 'PartialObjectMetadata') return { type: ev.type, object: toPartialObjectMetadata(ev.object) };
-    return ev;
+    if (neg.view === 'PartialObjectMetadata') return watchFrame(format, ev.type, partialMetadataOf(ev.object));
+    return watchFrame(format, ev.type, ev.object);
   };
   try {
     for await (const ev of watcher) {
@@ -70,14 +85,22 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
         ev.object.apiVersion = ctx.info.group ? `${ctx.info.group}/${ctx.info.version}` : ctx.info.version;
         ev.object.kind = ctx.info.kind;
       }
-      const body = frame(ev);
-      const ok = res.write(neg.format === 'protobuf' ? protobufFrame(body) : neg.format === 'yaml' ? `---\n${toYaml(body)}` : `${JSON.stringify(body)}\n`);
+      // Events that arrive together (a burst fanned out by the watch cache) leave in one socket
+      // write: corked until the event loop's next turn.
+      if (!corked) {
+        corked = true;
+        res.cork();
+        setImmediate(uncork);
+      }
+      const ok = res.write(frame(ev));
       // Respect backpressure: a slow client slows its own watch, nothing else.
-      if (!ok && !res.destroyed) await new Promise<void>(resolve => { res.once('drain', resolve); res.once('close', resolve); });
+      if (!ok && !res.destroyed) await drainedOrClosed(res);
     }
   } finally {
     if (timer) clearTimeout(timer);
     watcher.stop();
+    // Never leave the socket corked: a keep-alive connection goes on to other responses.
+    uncork();
     if (!res.destroyed) res.end();
   }
 }

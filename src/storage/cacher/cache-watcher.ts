@@ -10,6 +10,8 @@ export interface WatchFilter {
   recursive: boolean;
   predicate?: (obj: KubeObject) => boolean;
   bookmarks: boolean;
+  /** The consumer never mutates event objects: they are the cache's shared ones, not copies. */
+  shared: boolean;
 }
 
 export class CacheWatcher implements Watcher {

@@ -1,15 +1,16 @@
 // Fan-out: every change the cache applies goes to each interested watcher, filtered through its
-// predicate (with upstream's ADDED/DELETED transitions) and copied, since consumers mutate objects.
+// predicate (with upstream's ADDED/DELETED transitions): the cache's shared object for watchers that
+// promise not to mutate it, a copy for the others.
 import type { KubeObject } from '../../api/types.js';
 import type { WatchEvent } from '../interface.js';
 import { changeToEvent, internalErrorStatus, type Change } from '../watch-events.js';
 import type { CacheWatcher } from './cache-watcher.js';
 import type { CachedEvent } from './event-buffer.js';
 
-/** The event a watcher with this predicate sees for a change, as its own copy; null when none. */
-export function eventFor(change: Change, predicate: ((obj: KubeObject) => boolean) | undefined): WatchEvent | null {
+/** The event a watcher with this predicate sees for a change (its own copy unless shared); null when none. */
+export function eventFor(change: Change, predicate: ((obj: KubeObject) => boolean) | undefined, shared: boolean): WatchEvent | null {
   const event = changeToEvent(change, predicate);
-  if (!event || event.type === 'ERROR') return event;
+  if (!event || event.type === 'ERROR' || shared) return event;
   return { type: event.type, object: structuredClone(event.object) };
 }
 
@@ -33,7 +34,7 @@ export class Dispatcher {
       if (e.rev <= w.after || !w.matches(e.key)) continue;
       let event: WatchEvent | null;
       try {
-        event = eventFor(e.change, w.filter.predicate);
+        event = eventFor(e.change, w.filter.predicate, w.filter.shared);
       } catch (err) {
         w.close(internalErrorStatus(err instanceof Error ? err.message : String(err)));
         continue;

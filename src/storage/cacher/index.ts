@@ -4,7 +4,7 @@
 import type { KubeObject } from '../../api/types.js';
 import { decodeContinue } from '../continue-token.js';
 import { StorageError, isStorageError } from '../errors.js';
-import type { DeleteOptions, ListOptions, ListResult, Storage, UpdateFn, UpdateOptions, WatchOptions, Watcher } from '../interface.js';
+import type { DeleteOptions, ListOptions, ListResult, ReadOptions, Storage, UpdateFn, UpdateOptions, WatchOptions, Watcher } from '../interface.js';
 import { pagedList, type RangeFn } from '../paged-list.js';
 import { parseResourceVersion, tooLargeResourceVersion } from '../resource-version.js';
 import { decodeObject } from '../value.js';
@@ -116,12 +116,12 @@ export class Cacher implements Storage {
     return out;
   }
 
-  async get(key: string): Promise<KubeObject> {
+  async get(key: string, opts?: ReadOptions): Promise<KubeObject> {
     const cache = this.cacheFor(key);
     if (!cache || !(await this.consistent(cache))) return this.inner.get(key);
     const entry = cache.store.get(key);
     if (!entry) throw new StorageError('KeyNotFound', key, `key not found: ${key}`);
-    return decodeObject(entry.value, entry.modRevision, key);
+    return opts?.shared ? entry.shared() : decodeObject(entry.value, entry.modRevision, key);
   }
 
   async list(prefix: string, opts: ListOptions): Promise<ListResult> {

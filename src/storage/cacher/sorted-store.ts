@@ -1,12 +1,29 @@
 // The current objects of one watch cache, ordered by key as etcd orders them, kept in their stored
-// form (JSON without resourceVersion) so every read decodes a private copy.
+// form (JSON without resourceVersion), from which a reader decodes a private copy, and, built at
+// most once per revision, as one frozen decoded object every read that asks for it shares.
+import type { KubeObject } from '../../api/types.js';
 import type { RangeKV } from '../paged-list.js';
+import { share } from '../shared.js';
+import { decodeObject } from '../value.js';
 
-export interface StoredEntry {
-  /** The object as encodeObject() stores it. */
-  value: string;
-  /** Its mod revision, as a decimal string. */
-  modRevision: string;
+export class StoredEntry {
+  /**
+   * value: the object as encodeObject() stores it; modRevision: its mod revision (decimal);
+   * object: its decoded form when the caller already has it (it is then frozen here).
+   */
+  constructor(
+    readonly key: string,
+    readonly value: string,
+    readonly modRevision: string,
+    private object?: KubeObject,
+  ) {
+    if (object) share(object);
+  }
+
+  /** The decoded object, frozen and shared by every caller (src/storage/shared.ts). */
+  shared(): KubeObject {
+    return (this.object ??= share(decodeObject(this.value, this.modRevision, this.key)));
+  }
 }
 
 /**
@@ -50,7 +67,7 @@ export class SortedStore {
     for (let i = from; i < stop; i++) {
       const key = this.keys[i];
       const entry = this.entries.get(key)!;
-      kvs.push({ key, value: entry.value, modRevision: entry.modRevision });
+      kvs.push({ key, value: entry.value, modRevision: entry.modRevision, entry });
     }
     return { kvs, count };
   }

@@ -8,7 +8,8 @@ import { initialEventsEndBookmark, tooOldStatus, type Change } from '../watch-ev
 import { CacheWatcher } from './cache-watcher.js';
 import { Dispatcher, eventFor } from './dispatcher.js';
 import { EventBuffer, type EventBufferOptions } from './event-buffer.js';
-import { SortedStore } from './sorted-store.js';
+import { share } from '../shared.js';
+import { SortedStore, StoredEntry } from './sorted-store.js';
 
 /** The first string after every string that starts with prefix (for the ASCII keys of a cache). */
 export function prefixEnd(prefix: string): string {
@@ -134,6 +135,7 @@ export class WatchCache {
       recursive: opts.recursive,
       predicate: opts.predicate,
       bookmarks: opts.bookmarks ?? false,
+      shared: opts.shared ?? false,
     };
     // A snapshot of the current objects, or a replay of the changes after a revision; a watch
     // with sendInitialEvents=false and no revision starts from now.
@@ -150,7 +152,7 @@ export class WatchCache {
     if (snapshot) {
       const end = filter.recursive ? prefixEnd(filter.key) : `${filter.key}\x00`;
       for (const kv of this.store.range(filter.key, end, 0).kvs) {
-        const obj = decodeObject(kv.value, kv.modRevision, kv.key);
+        const obj = filter.shared ? kv.entry!.shared() : decodeObject(kv.value, kv.modRevision, kv.key);
         if (!filter.predicate || filter.predicate(obj)) initial.push({ type: 'ADDED', object: obj });
       }
       if (opts.sendInitialEvents && filter.bookmarks) {
@@ -160,7 +162,7 @@ export class WatchCache {
     } else if (!fromNow) {
       for (const e of this.events.since(startAt)) {
         if (!w.matches(e.key)) continue;
-        const event = eventFor(e.change, filter.predicate);
+        const event = eventFor(e.change, filter.predicate, filter.shared);
         if (event) initial.push(event);
       }
     }
@@ -201,7 +203,10 @@ export class WatchCache {
     if (this.closed) return;
     const listRevision = BigInt(list.resourceVersion);
     this.store.replace(
-      list.items.map((obj) => [this.keyOf(obj), { value: encodeObject(obj), modRevision: obj.metadata.resourceVersion ?? '0' }]),
+      list.items.map((obj) => {
+        const key = this.keyOf(obj);
+        return [key, new StoredEntry(key, encodeObject(obj), obj.metadata.resourceVersion ?? '0')];
+      }),
     );
     this.revision = listRevision;
     this.changeRevision = listRevision;
@@ -223,15 +228,17 @@ export class WatchCache {
     const rev = BigInt(revString);
     const key = this.keyOf(obj);
     const prior = this.store.get(key);
+    // The change's objects are shared by every watcher that asked for shared events (the others
+    // get copies), so one event costs one encoding however many watch it.
     let change: Change;
     if (type === 'DELETED') {
-      change = { kind: 'delete', created: false, current: null, previous: obj };
+      change = { kind: 'delete', created: false, current: null, previous: share(obj) };
       this.store.delete(key);
     } else {
       // The previous state, stamped with this revision: what a watcher leaving its predicate sees.
-      const previous = prior ? decodeObject(prior.value, revString, key) : null;
-      change = { kind: 'put', created: !prior, current: obj, previous };
-      this.store.set(key, { value: encodeObject(obj), modRevision: revString });
+      const previous = prior ? share(decodeObject(prior.value, revString, key)) : null;
+      change = { kind: 'put', created: !prior, current: share(obj), previous };
+      this.store.set(key, new StoredEntry(key, encodeObject(obj), revString));
     }
     const cached = { rev, key, change, at: Date.now() };
     this.events.push(cached);
