@@ -405,6 +405,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       namespaces?.stop();
       webhookConfigs.mutating?.stop();
       webhookConfigs.validating?.stop();
+      webhookConfigs.policies?.stop();
+      webhookConfigs.bindings?.stop();
       quotaSources.stop();
       stopObjectCounter();
       if (cfg.shutdownDelayMs > 0) await new Promise(r => setTimeout(r, cfg.shutdownDelayMs));
