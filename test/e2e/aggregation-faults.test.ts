@@ -14,6 +14,7 @@ import { parse, stringify } from 'yaml';
 import { readFile } from 'node:fs/promises';
 import { createCA, issueCert } from '../../src/server/pki.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
 
 const NS = 'faults';
 const AGGREGATED = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -63,15 +64,6 @@ const apiService = (group: string, svc: string, port: number) => ({
   spec: { group, version: 'v1', groupPriorityMinimum: 1000, versionPriority: 10, caBundle: Buffer.from(caPem).toString('base64'), service: { namespace: NS, name: svc, port } },
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 300));
-  }
-}
 
 type GroupEntry = { metadata: { name: string }; versions: { version: string; freshness?: string; resources?: { resource: string }[] }[] };
 async function discoveredVersion(group: string): Promise<GroupEntry['versions'][number] | undefined> {
