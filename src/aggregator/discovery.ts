@@ -34,7 +34,7 @@ export function backendGet(backend: BackendDeps): BackendGet {
       const req = request({
         host: addr.host, port: addr.port, path, method: 'GET',
         headers: { ...headers, 'X-Remote-User': 'system:kube-aggregator', 'X-Remote-Group': 'system:masters' },
-        ...tlsOptions(backend, s), timeout: FETCH_TIMEOUT_MS,
+        ...tlsOptions(backend, s),
       }, res => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -45,8 +45,12 @@ export function backendGet(backend: BackendDeps): BackendGet {
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, ...(typeof res.headers.etag === 'string' ? { etag: res.headers.etag } : {}), body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
+        // A connection dropped mid-body ends no stream; the promise must still settle.
+        res.on('close', () => { if (!res.complete) reject(new Error('unexpected EOF')); });
       });
-      req.on('timeout', () => req.destroy(new Error('timeout')));
+      // Upstream wraps the fetch in a 5s http.TimeoutHandler: a whole-request limit, not an idle one.
+      const timer = setTimeout(() => req.destroy(new Error('request timed out')), FETCH_TIMEOUT_MS);
+      req.on('close', () => clearTimeout(timer));
       req.on('error', reject);
       req.end();
     });
@@ -169,11 +173,11 @@ export class AggregatedDiscovery implements DiscoveryAggregation {
     const group = s.spec.group ?? '';
     const version = s.spec.version ?? '';
     const previous = this.fetched.get(name);
+    // Upstream keeps the last good entry marked Stale; with none, the version is listed empty and Stale.
     const markStale = () => {
-      if (previous && !previous.stale) {
-        this.fetched.set(name, { ...previous, stale: true });
-        this.rev += 1;
-      }
+      if (previous?.stale) return;
+      this.fetched.set(name, previous ? { ...previous, stale: true } : { entry: { version }, stale: true });
+      this.rev += 1;
     };
     if (!isAvailable(s)) return markStale();
     try {

@@ -26,6 +26,8 @@ export interface AggregatorConfig {
   /** --proxy-client-cert-file / --proxy-client-key-file. */
   proxyClientCertFile?: string;
   proxyClientKeyFile?: string;
+  /** --aggregator-reject-forwarding-redirect (default true). */
+  rejectForwardingRedirects?: boolean;
   /** The CRDs' OpenAPI, which the aggregated one wraps. */
   localOpenAPI?: OpenAPIExtra;
 }
@@ -51,7 +53,7 @@ export class Aggregator {
     const get = backendGet(backend);
     this.discovery = new AggregatedDiscovery(this.registry, get);
     this.openapi = new AggregatedOpenAPI(this.registry, get, cfg.localOpenAPI);
-    this.proxy = aggregatorProxy(this.registry, backend);
+    this.proxy = aggregatorProxy(this.registry, backend, { rejectForwardingRedirects: cfg.rejectForwardingRedirects ?? true });
     this.autoregister = new AutoRegister(cfg.catalog, this.registry, cfg.apiservices);
     this.availability = new AvailabilityController({ services: this.registry, store: cfg.apiservices, backend });
     // A backend's Service or Endpoints changing rechecks its APIServices at once, as upstream's handlers do.

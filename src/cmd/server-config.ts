@@ -133,6 +133,7 @@ export function toServerConfig(o: Options): ServerConfig {
   set('etcdKeyfile', optional(o.etcdKeyfile));
   cfg.aggregator = {
     endpointRouting: o.raw.bool('enable-aggregator-routing'),
+    rejectForwardingRedirects: o.raw.bool('aggregator-reject-forwarding-redirect'),
     ...(optional(o.raw.string('proxy-client-cert-file')) ? { proxyClientCertFile: o.raw.string('proxy-client-cert-file') } : {}),
     ...(optional(o.raw.string('proxy-client-key-file')) ? { proxyClientKeyFile: o.raw.string('proxy-client-key-file') } : {}),
   };

@@ -259,7 +259,7 @@ export const FLAGS: readonly FlagSpec[] = [
     { name: 'tracing-config-file', type: 'string', description: 'TracingConfiguration file for OpenTelemetry tracing.' },
   ]),
   ...section('Misc', [
-    { name: 'aggregator-reject-forwarding-redirect', type: 'bool', default: 'true', description: 'Do not pass redirects from aggregated API servers back to clients.' },
+    { name: 'aggregator-reject-forwarding-redirect', implemented: true, type: 'bool', default: 'true', description: 'Do not pass redirects from aggregated API servers back to clients.' },
     { name: 'allow-privileged', implemented: true, type: 'bool', description: 'Allow privileged containers.' },
     { name: 'apiserver-count', implemented: true, type: 'int', default: '1', hidden: true, deprecated: 'apiserver-count is deprecated and will be removed in a future version.', description: 'Number of API servers (master-count endpoint reconciler only).' },
     { name: 'enable-aggregator-routing', implemented: true, type: 'bool', description: 'Route aggregated API requests to endpoint IPs instead of the Service IP.' },

@@ -124,8 +124,8 @@ export interface ServerConfig extends StorageBackendConfig {
   kubernetesServiceNodePort?: number;
   /** --event-ttl in seconds (default 3600). */
   eventTtlSeconds?: number;
-  /** --enable-aggregator-routing and --proxy-client-cert-file/--proxy-client-key-file. */
-  aggregator?: { endpointRouting?: boolean; proxyClientCertFile?: string; proxyClientKeyFile?: string };
+  /** --enable-aggregator-routing, --aggregator-reject-forwarding-redirect and --proxy-client-cert-file/--proxy-client-key-file. */
+  aggregator?: { endpointRouting?: boolean; rejectForwardingRedirects?: boolean; proxyClientCertFile?: string; proxyClientKeyFile?: string };
   /** --kubelet-* flags: how exec, attach, port-forward, logs and node proxies reach kubelets. */
   kubelet?: KubeletClientConfig;
   /**

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { rawClient, startEtcd, type EtcdHandle } from '../helpers/etcd.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
 
 let etcd: EtcdHandle;
 let front: TestServer;
@@ -25,15 +26,6 @@ const crd = {
   },
 };
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 300));
-  }
-}
 
 before(async () => {
   etcd = await startEtcd();

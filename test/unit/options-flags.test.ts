@@ -273,7 +273,7 @@ test('the implemented set is the one the server acts on', () => {
   assert.deepEqual(
     FLAGS.filter(f => f.implemented).map(f => f.name).sort(),
     [
-      'admission-control', 'admission-control-config-file', 'advertise-address', 'allow-privileged', 'anonymous-auth', 'api-audiences', 'apiserver-count',
+      'admission-control', 'admission-control-config-file', 'advertise-address', 'aggregator-reject-forwarding-redirect', 'allow-privileged', 'anonymous-auth', 'api-audiences', 'apiserver-count',
       'audit-log-batch-buffer-size', 'audit-log-batch-max-size', 'audit-log-batch-max-wait', 'audit-log-batch-throttle-burst',
       'audit-log-batch-throttle-enable', 'audit-log-batch-throttle-qps', 'audit-log-compress', 'audit-log-format', 'audit-log-maxage',
       'audit-log-maxbackup', 'audit-log-maxsize', 'audit-log-mode', 'audit-log-path', 'audit-log-version', 'audit-policy-file',
