@@ -3,15 +3,28 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, createServer, type AddressInfo } from 'node:net';
+import { Readable, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import * as k8s from '@kubernetes/client-node';
 import { issueCert } from '../../src/server/pki.js';
 import { startKubeletStandIn, type KubeletStandIn } from '../helpers/kubelet.js';
 import { freePort, startTestServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;
 let kubelet: KubeletStandIn;
+
+function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise(res => {
+    const child = execFile(cmd, args, { timeout: 30_000, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+      res({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
+    });
+    child.stdin!.end();
+  });
+}
 
 function kubectlEnv(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise(res => {
@@ -93,7 +106,7 @@ describe('kubectl logs', () => {
   });
 });
 
-describe('kubectl exec and attach', { skip: 'the SPDY session between kubectl and the stand-in does not complete yet (101 is relayed; streams hang)' }, () => {
+describe('kubectl exec and attach', () => {
   for (const [transport, env] of [['WebSocket v5', {}], ['SPDY', { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' }]] as const) {
     it(`exec -i moves stdin and stdout and reports the exit code (${transport})`, async () => {
       const ok = await kubectlEnv(['exec', '-i', 'one', '--', 'sh', '-c', 'tr a-z A-Z'], env, 'hello\n');
@@ -102,6 +115,28 @@ describe('kubectl exec and attach', { skip: 'the SPDY session between kubectl an
       const failed = await kubectlEnv(['exec', 'one', '--', 'sh', '-c', 'echo oops >&2; exit 3'], env);
       assert.equal(failed.code, 3, failed.stderr);
       assert.match(failed.stderr, /oops/);
+      assert.match(failed.stderr, /command terminated with exit code 3/);
+    });
+
+    it(`exec -it runs with a terminal and sends its size (${transport})`, async () => {
+      const before = kubelet.resizes.length;
+      // script(1) gives kubectl a terminal of a known size; -e passes the exit code on.
+      const r = await run('script', ['-qec', `stty cols 101 rows 31; kubectl --kubeconfig=${s.kubeconfig} exec -it one -- sh -c 'sleep 0.3; echo tty-ok; exit 5'`, '/dev/null'], env);
+      assert.equal(r.code, 5, r.stdout + r.stderr);
+      assert.match(r.stdout, /tty-ok/);
+      assert.ok(kubelet.resizes.slice(before).some(m => JSON.stringify(JSON.parse(m)) === '{"Width":101,"Height":31}'), JSON.stringify(kubelet.resizes));
+    });
+
+    it(`cp copies files both ways (tar over exec, ${transport})`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kubectl-cp-'));
+      writeFileSync(join(dir, 'up.txt'), 'uploaded through exec\n');
+      const up = await kubectlEnv(['cp', join(dir, 'up.txt'), `one:${join(dir, 'in-pod.txt')}`], env);
+      assert.equal(up.code, 0, up.stderr);
+      assert.equal(readFileSync(join(dir, 'in-pod.txt'), 'utf8'), 'uploaded through exec\n');
+      const down = await kubectlEnv(['cp', `one:${join(dir, 'in-pod.txt')}`, join(dir, 'back.txt')], env);
+      assert.equal(down.code, 0, down.stderr);
+      assert.equal(readFileSync(join(dir, 'back.txt'), 'utf8'), 'uploaded through exec\n');
+      rmSync(dir, { recursive: true, force: true });
     });
   }
 
@@ -120,26 +155,63 @@ describe('kubectl exec and attach', { skip: 'the SPDY session between kubectl an
   });
 });
 
-describe('kubectl port-forward', { skip: 'the SPDY session between kubectl and the stand-in does not complete yet (101 is relayed; streams hang)' }, () => {
-  it('moves bytes both ways', async () => {
+describe('kubectl port-forward', () => {
+  for (const [transport, env] of [['WebSocket tunnel', {}], ['SPDY', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }]] as const) it(`moves bytes both ways (${transport})`, async () => {
     const echo = createServer(sock => sock.on('data', (b: Buffer) => sock.write(Buffer.from(b.toString().toUpperCase()))));
     echo.listen(0, '127.0.0.1');
     await once(echo, 'listening');
     const remote = (echo.address() as AddressInfo).port;
     const local = await freePort();
-    const child = spawn('kubectl', [`--kubeconfig=${s.kubeconfig}`, 'port-forward', 'pod/one', `${local}:${remote}`]);
+    const child = spawn('kubectl', [`--kubeconfig=${s.kubeconfig}`, 'port-forward', 'pod/one', `${local}:${remote}`], { env: { ...process.env, ...env } });
     let err = '';
     child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (b: Buffer) => { if (b.toString().includes('Forwarding from')) resolve(); });
       child.once('exit', () => reject(new Error(`port-forward exited: ${err}`)));
     });
-    const sock = connect(local, '127.0.0.1');
-    sock.write('ping over the tunnel');
-    const [reply] = await once(sock, 'data') as [Buffer];
-    assert.equal(reply.toString(), 'PING OVER THE TUNNEL');
-    sock.destroy();
+    for (const word of ['ping over the tunnel', 'and a second connection']) {
+      const sock = connect(local, '127.0.0.1');
+      sock.write(word);
+      const [reply] = await once(sock, 'data') as [Buffer];
+      assert.equal(reply.toString(), word.toUpperCase());
+      sock.destroy();
+    }
     child.kill();
     echo.close();
+  });
+});
+
+describe('@kubernetes/client-node', () => {
+  const config = () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(s.kubeconfig);
+    return kc;
+  };
+  const collect = () => {
+    const chunks: Buffer[] = [];
+    const w = new Writable({ write(chunk: Buffer, _enc, cb) { chunks.push(chunk); cb(); } });
+    return { w, text: () => Buffer.concat(chunks).toString() };
+  };
+
+  it('Exec moves stdin and stdout and reports the exit status', async () => {
+    const out = collect();
+    const err = collect();
+    const statuses: k8s.V1Status[] = [];
+    const ws = await new k8s.Exec(config()).exec('default', 'one', 'c1', ['sh', '-c', 'tr a-z A-Z; echo bad >&2; exit 7'], out.w, err.w, Readable.from([Buffer.from('from client-node\n')]), false, st => statuses.push(st));
+    await once(ws, 'close');
+    assert.equal(out.text(), 'FROM CLIENT-NODE\n');
+    assert.equal(err.text(), 'bad\n');
+    assert.equal(statuses.length, 1);
+    assert.equal(statuses[0]!.reason, 'NonZeroExitCode');
+    assert.equal(statuses[0]!.message, 'command terminated with non-zero exit code: command terminated with exit code 7');
+    assert.deepEqual(statuses[0]!.details?.causes, [{ reason: 'ExitCode', message: '7' }]);
+  });
+
+  it('Log streams the container log', async () => {
+    const out = collect();
+    const done = once(out.w, 'finish');
+    await new k8s.Log(config()).log('default', 'two', 'c2', out.w, { tailLines: 3 });
+    await done;
+    assert.equal(out.text(), 'c2 3\nc2 4\nc2 5\n');
   });
 });
