@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createServer as createHttpServer } from 'node:http';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { Readable, Writable } from 'node:stream';
@@ -213,5 +214,61 @@ describe('@kubernetes/client-node', () => {
     await new k8s.Log(config()).log('default', 'two', 'c2', out.w, { tailLines: 3 });
     await done;
     assert.equal(out.text(), 'c2 3\nc2 4\nc2 5\n');
+  });
+});
+
+/** A local address that is neither loopback nor link-local, so the address guard lets it through. */
+function routableLocalIP(): string | undefined {
+  return Object.values(networkInterfaces()).flat().find(a => a && a.family === 'IPv4' && !a.internal && !a.address.startsWith('169.254.'))?.address;
+}
+
+describe('proxy subresources', () => {
+  it('nodes/proxy reaches the kubelet with the API server\'s certificate, path and query kept, credentials dropped', async () => {
+    const r = await s.http('GET', '/api/v1/nodes/node-1/proxy/stats/summary/?only=cpu');
+    assert.equal(r.status, 200, r.body);
+    assert.deepEqual(r.json(), { method: 'GET', url: '/stats/summary/?only=cpu', authorization: '' });
+    const raw = await s.kubectlOk(['get', '--raw', '/api/v1/nodes/node-1/proxy/healthz']);
+    assert.equal(JSON.parse(raw).url, '/healthz');
+  });
+
+  it('pods/proxy refuses loopback pod IPs and otherwise proxies to the first declared port; services/proxy resolves port names', async t => {
+    const ip = routableLocalIP();
+    const backend = createHttpServer((req, res) => { res.setHeader('X-Backend', 'yes'); res.end(`${req.method} ${req.url}`); });
+    backend.listen(0, ip ?? '127.0.0.1');
+    await once(backend, 'listening');
+    const port = (backend.address() as AddressInfo).port;
+    const pod = (name: string, podIP: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: port }] }] }, status: { podIP, podIPs: [{ ip: podIP }] } });
+    for (const [name, podIP] of [['loop', '127.0.0.1'], ['web', ip ?? '10.255.255.1']] as const) {
+      const r = await s.http('POST', '/api/v1/namespaces/default/pods', { body: JSON.stringify(pod(name, podIP)), headers: { 'Content-Type': 'application/json' } });
+      assert.equal(r.status, 201, r.body);
+      const st = await s.http('PUT', `/api/v1/namespaces/default/pods/${name}/status`, { body: JSON.stringify({ ...r.json<Record<string, unknown>>(), status: pod(name, podIP).status }), headers: { 'Content-Type': 'application/json' } });
+      assert.equal(st.status, 200, st.body);
+    }
+    const refused = await s.http('GET', '/api/v1/namespaces/default/pods/loop/proxy/');
+    assert.equal(refused.status, 400);
+    assert.equal(refused.json<{ message: string }>().message, 'address not allowed');
+    const bad = await s.http('GET', '/api/v1/namespaces/default/pods/ftp:web:21/proxy/');
+    assert.equal(bad.json<{ message: string }>().message, 'invalid pod request "ftp:web:21"');
+    if (!ip) return t.skip('no routable local address to serve a pod from');
+    const viaPod = await s.http('POST', '/api/v1/namespaces/default/pods/web/proxy/a/b/?x=1', { body: 'payload' });
+    assert.equal(viaPod.status, 200, viaPod.body);
+    assert.equal(viaPod.body, 'POST /a/b/?x=1');
+    assert.equal(viaPod.headers['x-backend'], 'yes');
+
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { ports: [{ name: 'http', port: 80, targetPort: port }] } };
+    assert.equal((await s.http('POST', '/api/v1/namespaces/default/services', { body: JSON.stringify(svc), headers: { 'Content-Type': 'application/json' } })).status, 201);
+    const ep = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' }, subsets: [{ addresses: [{ ip, targetRef: { kind: 'Pod', namespace: 'default', name: 'web' } }], ports: [{ name: 'http', port }] }] };
+    assert.equal((await s.http('POST', '/api/v1/namespaces/default/endpoints', { body: JSON.stringify(ep), headers: { 'Content-Type': 'application/json' } })).status, 201);
+    for (const id of ['web:http', 'web:80', 'http:web:http']) {
+      const r = await s.http('GET', `/api/v1/namespaces/default/services/${id}/proxy/index.html`);
+      assert.equal(r.status, 200, `${id}: ${r.body}`);
+      assert.equal(r.body, 'GET /index.html');
+    }
+    const noPort = await s.http('GET', '/api/v1/namespaces/default/services/web:81/proxy/');
+    assert.equal(noPort.status, 503);
+    assert.equal(noPort.json<{ message: string }>().message, 'no service port 81 found for service "web"');
+    const noEndpoint = await s.http('GET', '/api/v1/namespaces/default/services/web:other/proxy/');
+    assert.equal(noEndpoint.json<{ message: string }>().message, 'no endpoints available for service "web:other"');
+    backend.close();
   });
 });

@@ -124,6 +124,11 @@ export async function startKubeletStandIn(tls: KubeletTLS): Promise<KubeletStand
     note(req);
     const url = new URL(req.url ?? '/', 'https://kubelet');
     if (url.pathname.startsWith('/containerLogs/')) return serveLogs(req, res, url);
+    // What nodes/proxy reaches: the kubelet's own endpoints, echoing what arrived.
+    if (url.pathname.startsWith('/stats/') || url.pathname === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ method: req.method, url: req.url, authorization: req.headers.authorization ?? '' }));
+      return;
+    }
     res.writeHead(404).end('404 page not found');
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
