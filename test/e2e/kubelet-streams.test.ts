@@ -119,6 +119,14 @@ describe('kubectl exec and attach', () => {
       assert.match(failed.stderr, /command terminated with exit code 3/);
     });
 
+    it(`exec against a kubelet that is down fails at once with the dial error (${transport})`, async () => {
+      const started = Date.now();
+      const r = await kubectlEnv(['exec', 'orphan', '--', 'true'], env);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /error dialing backend: dial tcp 127\.0\.0\.1:\d+: connect: connection refused/);
+      assert.ok(Date.now() - started < 15_000, 'no hang');
+    });
+
     it(`exec -it runs with a terminal and sends its size (${transport})`, async () => {
       const before = kubelet.resizes.length;
       // script(1) gives kubectl a terminal of a known size; -e passes the exit code on.
