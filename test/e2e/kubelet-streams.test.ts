@@ -55,7 +55,7 @@ async function createPod(name: string, nodeName: string | undefined, containers:
 }
 
 before(async () => {
-  s = await startTestServer([], {
+  s = await startTestServer(['--authorization-mode=Node,RBAC'], {
     pkiFlags: pki => [`--kubelet-client-certificate=${pki.etcdClientCert}`, `--kubelet-client-key=${pki.etcdClientKey}`, `--kubelet-certificate-authority=${pki.caCert}`],
   });
   const serving = await issueCert({ ca: { certPem: readFileSync(s.pki.caCert, 'utf8'), keyPem: readFileSync(s.pki.caKey, 'utf8') }, commonName: 'node-1', ipAddresses: ['127.0.0.1'], usage: 'server' });
@@ -148,6 +148,26 @@ describe('kubectl exec and attach', () => {
       rmSync(dir, { recursive: true, force: true });
     });
   }
+
+  it('authorizes as 1.32: a WebSocket exec (GET) needs get on pods/exec, a SPDY exec (POST) needs create', async () => {
+    const role = (name: string, verb: string) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace: 'default' },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }, { apiGroups: [''], resources: ['pods/exec'], verbs: [verb] }],
+    });
+    for (const [user, verb] of [['getter', 'get'], ['creator', 'create']] as const) {
+      const r = await s.http('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', { body: JSON.stringify(role(user, verb)), headers: { 'Content-Type': 'application/json' } });
+      assert.equal(r.status, 201, r.body);
+      const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: user, namespace: 'default' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: user }, subjects: [{ kind: 'User', name: user, apiGroup: 'rbac.authorization.k8s.io' }] };
+      const b = await s.http('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', { body: JSON.stringify(binding), headers: { 'Content-Type': 'application/json' } });
+      assert.equal(b.status, 201, b.body);
+    }
+    const spdy = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
+    assert.equal((await kubectlEnv(['--as=getter', 'exec', 'one', '--', 'true'], {})).code, 0);
+    assert.equal((await kubectlEnv(['--as=creator', 'exec', 'one', '--', 'true'], spdy)).code, 0);
+    const denied = await kubectlEnv(['--as=getter', 'exec', 'one', '--', 'true'], spdy);
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stderr, /pods "one" is forbidden: User "getter" cannot create resource "pods\/exec" in API group "" in the namespace "default"/);
+  });
 
   it('attach relays stdin to the running process', async () => {
     const r = await kubectlEnv(['attach', '-i', 'one'], {}, 'attached\n');
