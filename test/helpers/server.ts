@@ -24,6 +24,8 @@ export interface HttpResult {
 export interface TestServer {
   url: string;
   port: number;
+  /** The server process's id (benchmarks read its RSS from /proc). */
+  pid: number;
   etcd: EtcdHandle;
   pki: DevPkiPaths;
   kubeconfig: string;
@@ -165,7 +167,7 @@ export async function startTestServer(extraFlags: string[] = [], opts: TestServe
   }
 
   return {
-    url, port, etcd, pki, kubeconfig, kubectl, http, logs,
+    url, port, pid: proc.pid ?? 0, etcd, pki, kubeconfig, kubectl, http, logs,
     async kubectlOk(args, input) {
       const r = await kubectl(args, input !== undefined ? { input } : {});
       if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}\n--- server log tail ---\n${logs().slice(-3000)}`);
