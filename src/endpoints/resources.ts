@@ -20,7 +20,9 @@ import { addWarning } from '../api/warnings.js';
 type Handler = (ctx: HandlerContext) => Promise<void>;
 
 /** Connect subresources answer the verbs upstream registers for them (GET and POST become get and create). */
-const connectVerbs: Record<string, string[]> = { log: ['get'], exec: ['get', 'create'], attach: ['get', 'create'], portforward: ['get', 'create'] };
+const connectVerbs: Record<string, string[]> = {
+  log: ['get'], exec: ['get', 'create'], attach: ['get', 'create'], portforward: ['get', 'create'], proxy: ['get', 'create', 'update', 'patch', 'delete'],
+};
 
 const handlers: Record<string, Handler> = {
   get: getHandler,
@@ -53,7 +55,8 @@ export function resourceHandler(deps: ResourceRouterDeps) {
       const virtual = deps.virtual?.[ri.subresource ? `${info.group}/${info.resource}/${ri.subresource}` : `${info.group}/${info.resource}`];
       if (ri.subresource) {
         const sub = info.subresources.find(s => s.name === ri.subresource);
-        if (!sub || ri.parts.length > 0) throw errors.notFoundPath();
+        // Only proxy takes a path after the subresource.
+        if (!sub || (ri.parts.length > 0 && !(sub.name === 'proxy' && virtual))) throw errors.notFoundPath();
         const served = ['status', 'scale', 'approval', 'ephemeralcontainers'].includes(sub.name) ? ['get', 'update', 'patch'] : sub.name === 'finalize' ? ['update'] : virtual ? connectVerbs[sub.name] ?? ['create'] : [];
         if (!sub.verbs.includes(verb) || !served.includes(verb)) {
           throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);

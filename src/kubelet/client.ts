@@ -5,7 +5,7 @@
 // --kubelet-certificate-authority — or not at all when that flag is unset, as upstream.
 import { readFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { KubeObject } from '../api/types.js';
 import { ApiError } from '../api/errors.js';
@@ -89,7 +89,7 @@ function codeError(code: string, message: string): NodeJS.ErrnoException {
   return e;
 }
 
-export class KubeletClient {
+export class KubeletClient implements Backend {
   readonly preferredAddressTypes: string[];
   readonly defaultPort: number;
   readonly timeoutMs: number;
@@ -135,36 +135,77 @@ export class KubeletClient {
     };
   }
 
-  /** A plain request (pods/log, proxies); resolves with the response head, rejects with Go's error text. */
-  request(url: URL, method: string, headers: OutgoingHttpHeaders, opts: { insecure?: boolean; body?: NodeJS.ReadableStream; signal?: AbortSignal } = {}): Promise<IncomingMessage> {
-    return new Promise((resolve, reject) => {
-      const req = httpsRequest(this.options(url, method, headers, opts.insecure ?? false));
-      const fail = (e: unknown) => { req.destroy(); reject(e instanceof ApiError ? e : new Error(goRequestError(method, url, e))); };
-      const timer = setTimeout(() => {
-        fail(new ApiError(504, 'Timeout', `${method[0]}${method.slice(1).toLowerCase()} "${url.href}": net/http: timeout awaiting response headers`));
-      }, this.timeoutMs);
-      req.once('response', res => { clearTimeout(timer); resolve(res); });
-      req.once('error', e => { clearTimeout(timer); fail(e); });
-      opts.signal?.addEventListener('abort', () => { clearTimeout(timer); req.destroy(); }, { once: true });
-      if (opts.body) opts.body.pipe(req);
-      else req.end();
-    });
+  /** A plain request (pods/log, node proxies); resolves with the response head, rejects with Go's error text. */
+  request(url: URL, method: string, headers: OutgoingHttpHeaders, opts: RequestOptions = {}): Promise<IncomingMessage> {
+    return sendRequest(() => httpsRequest(this.options(url, method, headers, opts.insecure ?? false)), this.timeoutMs, url, method, opts);
   }
 
   /** Sends an upgrade request (SPDY/3.1 or WebSocket) and hands back the raw connection. */
   upgrade(url: URL, method: string, headers: OutgoingHttpHeaders): Promise<UpgradedConnection> {
-    return new Promise((resolve, reject) => {
-      const req = httpsRequest(this.options(url, method, headers, false));
-      const timer = setTimeout(() => {
-        req.destroy(codeError('ETIMEDOUT', 'timeout'));
-      }, this.timeoutMs);
-      req.once('upgrade', (response: IncomingMessage, socket: Socket, head: Buffer) => {
-        clearTimeout(timer);
-        resolve({ response, socket, head });
-      });
-      req.once('response', response => { clearTimeout(timer); resolve({ response }); });
-      req.once('error', e => { clearTimeout(timer); reject(new Error(`error dialing backend: ${goDialError(url, e)}`)); });
-      req.end();
-    });
+    return sendUpgrade(() => httpsRequest(this.options(url, method, headers, false)), this.timeoutMs, url);
   }
+}
+
+export interface RequestOptions {
+  insecure?: boolean;
+  body?: NodeJS.ReadableStream;
+  signal?: AbortSignal;
+}
+
+/** Where a proxy sends requests: a kubelet (KubeletClient) or any pod or service endpoint (ProxyTransport). */
+export interface Backend {
+  request(url: URL, method: string, headers: OutgoingHttpHeaders, opts?: RequestOptions): Promise<IncomingMessage>;
+  upgrade(url: URL, method: string, headers: OutgoingHttpHeaders): Promise<UpgradedConnection>;
+}
+
+/**
+ * Upstream's proxy transport for pods/proxy, services/proxy and nodes/proxy to other ports:
+ * plain HTTP, or HTTPS without verifying the backend and without a client certificate.
+ */
+export class ProxyTransport implements Backend {
+  constructor(private readonly timeoutMs = 30_000) {}
+
+  private open(url: URL, method: string, headers: OutgoingHttpHeaders): ClientRequest {
+    const base = { method, headers, host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port, path: `${url.pathname}${url.search}`, agent: false as const };
+    return url.protocol === 'https:' ? httpsRequest({ ...base, rejectUnauthorized: false }) : httpRequest(base);
+  }
+
+  request(url: URL, method: string, headers: OutgoingHttpHeaders, opts: RequestOptions = {}): Promise<IncomingMessage> {
+    return sendRequest(() => this.open(url, method, headers), this.timeoutMs, url, method, opts);
+  }
+
+  upgrade(url: URL, method: string, headers: OutgoingHttpHeaders): Promise<UpgradedConnection> {
+    return sendUpgrade(() => this.open(url, method, headers), this.timeoutMs, url);
+  }
+}
+
+function sendRequest(open: () => ClientRequest, timeoutMs: number, url: URL, method: string, opts: RequestOptions): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = open();
+    const fail = (e: unknown) => { req.destroy(); reject(e instanceof ApiError ? e : new Error(goRequestError(method, url, e))); };
+    const timer = setTimeout(() => {
+      fail(new ApiError(504, 'Timeout', `${method[0]}${method.slice(1).toLowerCase()} "${url.href}": net/http: timeout awaiting response headers`));
+    }, timeoutMs);
+    req.once('response', res => { clearTimeout(timer); resolve(res); });
+    req.once('error', e => { clearTimeout(timer); fail(e); });
+    opts.signal?.addEventListener('abort', () => { clearTimeout(timer); req.destroy(); }, { once: true });
+    if (opts.body) opts.body.pipe(req);
+    else req.end();
+  });
+}
+
+function sendUpgrade(open: () => ClientRequest, timeoutMs: number, url: URL): Promise<UpgradedConnection> {
+  return new Promise((resolve, reject) => {
+    const req = open();
+    const timer = setTimeout(() => {
+      req.destroy(codeError('ETIMEDOUT', 'timeout'));
+    }, timeoutMs);
+    req.once('upgrade', (response: IncomingMessage, socket: Socket, head: Buffer) => {
+      clearTimeout(timer);
+      resolve({ response, socket, head });
+    });
+    req.once('response', response => { clearTimeout(timer); resolve({ response }); });
+    req.once('error', e => { clearTimeout(timer); reject(new Error(`error dialing backend: ${goDialError(url, e)}`)); });
+    req.end();
+  });
 }

@@ -4,7 +4,7 @@
 // spliced byte for byte. Used for SPDY clients and for WebSocket clients the kubelet serves itself.
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { KubeletClient } from './client.js';
+import type { Backend } from './client.js';
 
 /** Headers that describe the caller's own hop or credentials and must not reach the kubelet. */
 const dropped = /^(authorization|host|impersonate-.*|x-remote-.*|content-length|transfer-encoding)$/i;
@@ -43,7 +43,7 @@ export interface UpgradeTarget {
   onSwitching(): void;
 }
 
-export async function proxyUpgrade(req: IncomingMessage, target: UpgradeTarget, kubelet: KubeletClient, url: URL): Promise<void> {
+export async function proxyUpgrade(req: IncomingMessage, target: UpgradeTarget, kubelet: Backend, url: URL): Promise<void> {
   const upgraded = await kubelet.upgrade(url, req.method ?? 'GET', { ...forwardedHeaders(req), host: url.host });
   const { response, socket } = upgraded;
   if (!socket) {

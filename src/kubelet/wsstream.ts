@@ -6,7 +6,10 @@ import type { IncomingMessage } from 'node:http';
 export const channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
 
 export const v5Protocol = 'v5.channel.k8s.io';
+export const v4Protocol = 'v4.channel.k8s.io';
 /** WebSocket subprotocol of port-forward tunnelled over WebSocket (kubectl 1.31+). */
+/** The SPDY stream protocol of port-forward, toward the kubelet. */
+export const portForwardProtocol = 'portforward.k8s.io';
 export const tunnelProtocol = 'SPDY/3.1+portforward.k8s.io';
 
 export function encodeChannelMessage(ch: number, data: Buffer): Buffer {

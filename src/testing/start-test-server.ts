@@ -56,6 +56,8 @@ export interface StartApiServerOptions {
 export interface ApiServer {
   url: string;
   port: number;
+  /** The server's process id (benchmarks read its RSS from /proc). */
+  pid: number;
   /** The admin kubeconfig (system:masters client certificate) as YAML, and the file holding it. */
   kubeconfig: string;
   kubeconfigPath: string;
@@ -126,6 +128,8 @@ function readyz(port: number, admin: ApiServer['admin'], selfSigned: boolean): P
 }
 
 interface Process {
+  /** The server's process id (this process for an in-process server). */
+  pid: number;
   logs(): string;
   signal(sig: NodeJS.Signals): void;
   exited(): Promise<number | null>;
@@ -143,6 +147,7 @@ function childProcess(args: string[]): Process {
     ? Promise.resolve(proc.exitCode)
     : new Promise<number | null>(r => proc.once('exit', code => r(code))));
   return {
+    pid: proc.pid ?? 0,
     logs: () => output,
     signal: sig => { proc.kill(sig); },
     exited,
@@ -174,6 +179,7 @@ function inProcess(args: string[]): Process {
     exitedResolve(0);
   };
   return {
+    pid: process.pid,
     logs: () => '',
     signal: sig => {
       if (sig !== 'SIGTERM') throw new Error(`an in-process server takes SIGTERM only, not ${sig}`);
@@ -228,7 +234,7 @@ export async function startApiServer(opts: StartApiServerOptions = {}): Promise<
     await new Promise(r => setTimeout(r, 100));
   }
   return {
-    url, port, kubeconfig: yaml, kubeconfigPath, pki, dataDir, databasePath, admin,
+    url, port, pid: proc.pid, kubeconfig: yaml, kubeconfigPath, pki, dataDir, databasePath, admin,
     logs: proc.logs, signal: proc.signal, exited: proc.exited,
     async stop() {
       await proc.stop();

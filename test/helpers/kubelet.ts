@@ -13,6 +13,8 @@ export interface KubeletStandIn {
   port: number;
   /** Every request path with query the stand-in saw, and the client certificate's CN. */
   seen: { url: string; clientCN: string }[];
+  /** Every terminal size message that arrived on an exec's resize stream. */
+  resizes: string[];
   close(): Promise<void>;
 }
 
@@ -65,7 +67,7 @@ function exitStatus(command: string[], code: number): string {
   });
 }
 
-async function runStreams(conn: SpdyConnection, url: URL, kind: string): Promise<void> {
+async function runStreams(conn: SpdyConnection, url: URL, kind: string, resizes: string[]): Promise<void> {
   const q = url.searchParams;
   const expected = ['error', ...(q.get('input') ? ['stdin'] : []), ...(q.get('output') ? ['stdout'] : []), ...(q.get('error') && !q.get('tty') ? ['stderr'] : []), ...(q.get('tty') ? ['resize'] : [])];
   const streams = await collectStreams(conn, expected);
@@ -73,6 +75,7 @@ async function runStreams(conn: SpdyConnection, url: URL, kind: string): Promise
   const stdout = streams.get('stdout');
   const stderr = streams.get('stderr');
   const errorStream = streams.get('error')!;
+  streams.get('resize')?.on('data', (b: Buffer) => resizes.push(...b.toString().split('\n').filter(l => l !== '')));
   if (kind === 'attach') {
     // The "attached process" echoes its input and ends with it.
     if (stdin && stdout) stdin.pipe(stdout);
@@ -111,6 +114,7 @@ function servePortForward(conn: SpdyConnection): void {
 
 export async function startKubeletStandIn(tls: KubeletTLS): Promise<KubeletStandIn> {
   const seen: KubeletStandIn['seen'] = [];
+  const resizes: string[] = [];
   const server: Server = createServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: true });
   const note = (req: IncomingMessage) => {
     const cert = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
@@ -120,6 +124,11 @@ export async function startKubeletStandIn(tls: KubeletTLS): Promise<KubeletStand
     note(req);
     const url = new URL(req.url ?? '/', 'https://kubelet');
     if (url.pathname.startsWith('/containerLogs/')) return serveLogs(req, res, url);
+    // What nodes/proxy reaches: the kubelet's own endpoints, echoing what arrived.
+    if (url.pathname.startsWith('/stats/') || url.pathname === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ method: req.method, url: req.url, authorization: req.headers.authorization ?? '' }));
+      return;
+    }
     res.writeHead(404).end('404 page not found');
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
@@ -136,13 +145,14 @@ export async function startKubeletStandIn(tls: KubeletTLS): Promise<KubeletStand
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${protocol}\r\n\r\n`);
     const conn = new SpdyConnection(socket, true);
     if (kind === 'portForward') servePortForward(conn);
-    else void runStreams(conn, url, kind).catch(() => conn.destroy()).then(() => setTimeout(() => conn.close(), 100));
+    else void runStreams(conn, url, kind, resizes).catch(() => conn.destroy()).then(() => setTimeout(() => conn.close(), 100));
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
     port: (server.address() as AddressInfo).port,
     seen,
+    resizes,
     close: () => new Promise(resolve => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

@@ -19,6 +19,8 @@ export interface HttpResult {
 export interface TestServer {
   url: string;
   port: number;
+  /** The server process's id (benchmarks read its RSS from /proc). */
+  pid: number;
   /** The backend this server stores in. */
   storage: 'etcd3' | 'sqlite';
   /** The etcd behind it; throws on the sqlite backend (a suite about etcd itself passes storage: 'etcd3'). */
@@ -115,7 +117,7 @@ const http: TestServer['http'] = (method, path, o = {}) => new Promise((res, rej
   });
 
   return {
-    url, port, storage, pki, kubeconfig, kubectl, http, logs, databasePath: api.databasePath, dataDir: api.dataDir,
+    url, port, pid: api.pid, storage, pki, kubeconfig, kubectl, http, logs, databasePath: api.databasePath, dataDir: api.dataDir,
     get etcd(): EtcdHandle {
       if (!etcd) throw new Error('this server runs on the embedded sqlite backend (KAS_TEST_STORAGE=sqlite); the suite needs storage: \'etcd3\'');
       return etcd;

@@ -35,6 +35,14 @@ test('our stored-block compressor is a valid continuous zlib stream with the dic
   assert.deepEqual(d.decompress(c.compress({ streamtype: 'stdout' })), { streamtype: 'stdout' });
 });
 
+test('every compressed header block ends with the sync-flush marker Go\'s inflater needs', () => {
+  // Without the empty stored block Go's flate reads past the frame and the next SYN_REPLY is lost.
+  const c = new HeaderCompressor();
+  for (const h of [{ streamtype: 'error' }, {}, { streamtype: 'stdout', port: '80' }] as Record<string, string>[]) {
+    assert.deepEqual([...c.compress(h).subarray(-5)], [0, 0, 0, 0xff, 0xff]);
+  }
+});
+
 test('the decompressor follows a real deflater across sync flushes (as Go writes header blocks)', async () => {
   const deflater = createDeflate({ dictionary: spdyDictionary, level: 9 });
   const out: Buffer[] = [];

@@ -3,9 +3,10 @@
 // kubelet; SPDY clients and older WebSocket clients are spliced straight to the kubelet.
 import { WebSocketServer } from 'ws';
 import { errors } from '../../api/errors.js';
+import { dialSpdy } from '../../kubelet/spdy-dial.js';
 import { tunnel } from '../../kubelet/tunnel.js';
 import { proxyUpgrade } from '../../kubelet/upgrade-proxy.js';
-import { isUpgradeRequest, isWebSocketRequest, requestedProtocols, tunnelProtocol } from '../../kubelet/wsstream.js';
+import { isUpgradeRequest, isWebSocketRequest, portForwardProtocol, requestedProtocols, tunnelProtocol } from '../../kubelet/wsstream.js';
 import { hijack } from '../../server/upgrade.js';
 import type { HandlerContext } from './context.js';
 import { unknownError, type KubeletDeps } from './pod-location.js';
@@ -23,15 +24,7 @@ export function portForwardHandler(deps: KubeletDeps) {
     if (!raw || !isUpgradeRequest(ctx.req)) throw errors.badRequest('Upgrade request required');
     if (isWebSocketRequest(ctx.req) && requestedProtocols(ctx.req).includes(tunnelProtocol)) {
       // The kubelet first: if it refuses, the client gets its answer instead of a WebSocket.
-      const up = await deps.kubelet.upgrade(url, 'POST', {
-        connection: 'Upgrade', upgrade: 'SPDY/3.1', 'x-stream-protocol-version': 'portforward.k8s.io', host: url.host,
-      }).catch((e: unknown) => { throw unknownError(e); });
-      if (!up.socket) {
-        up.response.resume();
-        throw unknownError(new Error(`unable to upgrade connection: ${up.response.statusCode ?? ''} ${up.response.statusMessage ?? ''}`.trim()));
-      }
-      const kubelet = up.socket;
-      if (up.head && up.head.length > 0) kubelet.unshift(up.head);
+      const { socket: kubelet } = await dialSpdy(deps.kubelet, url, [portForwardProtocol]).catch((e: unknown) => { throw unknownError(e); });
       raw.switching();
       wss.handleUpgrade(ctx.req, raw.socket, raw.head, ws => tunnel(ws, kubelet));
       return;

@@ -4,9 +4,10 @@
 // other SPDY or WebSocket client spliced straight to the kubelet.
 import { WebSocketServer } from 'ws';
 import { errors } from '../../api/errors.js';
+import { dialSpdy } from '../../kubelet/spdy-dial.js';
 import { translateStreams, type StreamOptions } from '../../kubelet/stream-translator.js';
 import { proxyUpgrade } from '../../kubelet/upgrade-proxy.js';
-import { isUpgradeRequest, isWebSocketRequest, requestedProtocols, v5Protocol } from '../../kubelet/wsstream.js';
+import { isUpgradeRequest, isWebSocketRequest, requestedProtocols, v4Protocol, v5Protocol } from '../../kubelet/wsstream.js';
 import { hijack } from '../../server/upgrade.js';
 import type { HandlerContext } from './context.js';
 import { kubeletEndpoint, nodeNameOf, queryBool, streamContainer, unknownError, type KubeletDeps } from './pod-location.js';
@@ -42,7 +43,8 @@ function streamHandler(deps: KubeletDeps, path: 'exec' | 'attach') {
       raw.switching();
       await new Promise<void>(resolve => {
         wss.handleUpgrade(ctx.req, raw.socket, raw.head, ws => {
-          void translateStreams(ws, deps.kubelet, url, opts).finally(resolve);
+          const dial = () => dialSpdy(deps.kubelet, url, [v5Protocol, v4Protocol]).then(s => s.socket);
+          void translateStreams(ws, dial, opts).finally(resolve);
         });
       });
       return;

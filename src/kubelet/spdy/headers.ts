@@ -71,6 +71,14 @@ function adler32(buf: Buffer): number {
 
 const maxStored = 0xffff;
 
+/** A non-final stored deflate block's header: BFINAL=0, BTYPE=00, then LEN and its complement. */
+function storedHead(len: number): Buffer {
+  const head = Buffer.alloc(5);
+  head.writeUInt16LE(len, 1);
+  head.writeUInt16LE(~len & 0xffff, 3);
+  return head;
+}
+
 /** One direction's compression context: the first block opens the zlib stream with the dictionary's id. */
 export class HeaderCompressor {
   private started = false;
@@ -83,15 +91,15 @@ export class HeaderCompressor {
       // CMF 0x78 (deflate, 32K window); FLG 0xbb: FDICT set, level "best", check bits so CMF·256+FLG ≡ 0 (mod 31).
       parts.push(Buffer.from([0x78, 0xbb]), u32(adler32(spdyDictionary)));
     }
-    for (let off = 0; off < raw.length || off === 0; off += maxStored) {
+    for (let off = 0; off < raw.length; off += maxStored) {
       const chunk = raw.subarray(off, off + maxStored);
-      const head = Buffer.alloc(5);
-      head[0] = 0; // BFINAL=0, BTYPE=00 (stored); the stream continues with the next block.
-      head.writeUInt16LE(chunk.length, 1);
-      head.writeUInt16LE(~chunk.length & 0xffff, 3);
-      parts.push(head, chunk);
-      if (raw.length === 0) break;
+      parts.push(storedHead(chunk.length), chunk);
     }
+    // An empty stored block ends each header block, as zlib's sync flush does. Go's inflater only
+    // hands out a finished stored block's bytes once it has read the next block header; without
+    // this marker it reads past the frame, fails, and every later header block on the connection
+    // is lost (kubectl's spdystream then waits forever for its second SYN_REPLY).
+    parts.push(storedHead(0));
     return Buffer.concat(parts);
   }
 }
