@@ -68,7 +68,7 @@ before(async () => {
   await createPod('pending', undefined, ['c1']);
   await createPod('orphan', 'node-down', ['c1']);
 });
-after(async () => { await kubelet?.close(); await s?.stop(); });
+after(async () => { await s?.stop(); await kubelet?.close(); });
 
 describe('kubectl logs', () => {
   it('streams the container log, with -c, --tail and --previous passed to the kubelet', async () => {

@@ -116,6 +116,9 @@ export async function startKubeletStandIn(tls: KubeletTLS): Promise<KubeletStand
   const seen: KubeletStandIn['seen'] = [];
   const resizes: string[] = [];
   const server: Server = createServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: true });
+  // Upgraded (SPDY) sockets leave the server's own bookkeeping: close() ends them explicitly.
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('secureConnection', sock => { sockets.add(sock); sock.once('close', () => sockets.delete(sock)); });
   const note = (req: IncomingMessage) => {
     const cert = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
     seen.push({ url: req.url ?? '', clientCN: typeof cert.subject?.CN === 'string' ? cert.subject.CN : '' });
@@ -153,6 +156,10 @@ export async function startKubeletStandIn(tls: KubeletTLS): Promise<KubeletStand
     port: (server.address() as AddressInfo).port,
     seen,
     resizes,
-    close: () => new Promise(resolve => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => new Promise(resolve => {
+      for (const sock of sockets) sock.destroy();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
   };
 }
