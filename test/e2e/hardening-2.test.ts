@@ -88,7 +88,7 @@ describe('hardening 2: what upstream refuses', () => {
     assert.equal(r.status, 504, r.body);
     const st = r.json<{ reason: string; message: string; details: { causes: { reason: string }[] } }>();
     assert.equal(st.reason, 'Timeout');
-    assert.match(st.message, /Too large resource version: 999999999, current: \d+/);
+    assert.match(st.message, /^Timeout: Too large resource version: 999999999, current: \d+$/);
     assert.equal(st.details.causes[0]?.reason, 'ResourceVersionTooLarge');
   });
 
