@@ -79,8 +79,9 @@ export const errors = {
   },
   expired: (message: string, continueToken?: string) =>
     new ApiError(410, 'Expired', message, undefined, {}, continueToken ? { continue: continueToken } : {}),
+  /** storage.NewTooLargeResourceVersionError: a NewTimeoutError, whose message starts "Timeout: ". */
   tooLargeResourceVersion: (message: string) =>
-    new ApiError(504, 'Timeout', message, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 }, { 'Retry-After': '1' }),
+    new ApiError(504, 'Timeout', `Timeout: ${message}`, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 }, { 'Retry-After': '1' }),
   gone: (message: string) => new ApiError(410, 'Gone', message),
   methodNotAllowed: (message: string) => new ApiError(405, 'MethodNotAllowed', message),
   notAcceptable: (message: string) => new ApiError(406, 'NotAcceptable', message),

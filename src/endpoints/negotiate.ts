@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { builtinCatalog } from '../api/catalog.js';
 import { errors } from '../api/errors.js';
 import { protobufMediaType } from '../api/protobuf/index.js';
+import { isGoMediaType } from './media-type.js';
 
 export type Format = 'json' | 'yaml' | 'protobuf';
 /** What the response carries: the object itself, or one of meta.k8s.io's transformed views. */
@@ -117,6 +118,8 @@ export function negotiate(req: Request, allowed: View[]): Negotiated {
 
 export type BodyType = 'json' | 'yaml' | 'protobuf' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
 
+const bodyMediaTypes = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+
 /** The request's body media type, without parameters. */
 export function requestBodyType(req: Request, patch: boolean): BodyType {
   const raw = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -130,8 +133,10 @@ export function requestBodyType(req: Request, patch: boolean): BodyType {
         throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml', 'application/strategic-merge-patch+json']);
     }
   }
+  const header = req.headers['content-type'] ?? '';
+  if (header !== '' && !isGoMediaType(header)) throw errors.unsupportedMediaType(bodyMediaTypes);
   if (raw === '' || raw === 'application/json') return 'json';
   if (raw === 'application/yaml' || raw === 'application/x-yaml' || raw === 'text/yaml') return 'yaml';
   if (raw === protobufMediaType) return 'protobuf';
-  throw errors.unsupportedMediaType(['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
+  throw errors.unsupportedMediaType(bodyMediaTypes);
 }

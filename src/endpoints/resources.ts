@@ -35,6 +35,18 @@ const handlers: Record<string, Handler> = {
   deletecollection: deleteCollectionHandler,
 };
 
+/**
+ * Whether upstream's installer registers a route for this method on this path: collections
+ * take GET, POST and DELETE; objects GET, PUT, PATCH and DELETE; HEAD only reaches proxies.
+ */
+function routed(method: string, named: boolean, subresource: string): boolean {
+  if (subresource) return method !== 'HEAD' || subresource === 'proxy';
+  if (method === 'HEAD') return false;
+  if (method === 'POST') return !named;
+  if (method === 'PUT' || method === 'PATCH') return named;
+  return true;
+}
+
 export interface ResourceRouterDeps {
   catalog: Catalog;
   storeFor(info: ResourceInfo): Store;
@@ -51,6 +63,7 @@ export function resourceHandler(deps: ResourceRouterDeps) {
       const info = deps.catalog.lookup(ri.apiGroup, ri.apiVersion, ri.resource);
       if (!info) throw errors.notFoundPath();
       const verb = ri.verb;
+      if (!routed(req.method, ri.name !== '', ri.subresource)) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
       if (info.custom?.deprecationWarning) addWarning(info.custom.deprecationWarning);
       const virtual = deps.virtual?.[ri.subresource ? `${info.group}/${info.resource}/${ri.subresource}` : `${info.group}/${info.resource}`];
       if (ri.subresource) {

@@ -46,10 +46,14 @@ function header(level: Level, caller: string): string {
   );
 }
 
+/** Control characters but tab, escaped JSON-style: a client's text (a YAML tag, a key) cannot forge log lines or drive a terminal. */
+const escapeControls = (line: string): string =>
+  line.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** A string value: quoted, or klog's indented block when it spans lines. */
 function quoteString(s: string): string {
   if (!s.includes('\n')) return JSON.stringify(s);
-  return `<\n${s.replace(/\n$/, '').split('\n').map(l => `\t${l}`).join('\n')}\n >`;
+  return `<\n${s.replace(/\n$/, '').split('\n').map(l => `\t${escapeControls(l)}`).join('\n')}\n >`;
 }
 
 function formatValue(v: unknown): string {

@@ -277,8 +277,12 @@ export class Store {
     return { object: result, created };
   }
 
-  /** Fields the server owns (upstream's rest.BeforeUpdate): a client cannot change them through an update. */
-  private keepServerMeta(next: KubeObject, current: KubeObject, namespace: string, name: string): void {
+  /**
+   * Fields the server owns (upstream's rest.BeforeUpdate): a client cannot change them through an
+   * update. A main-resource update keeps a client's new deletionTimestamp or grace period, as
+   * upstream does, so that update validation refuses it as immutable; subresources reset them.
+   */
+  private keepServerMeta(next: KubeObject, current: KubeObject, namespace: string, name: string, resetDeletion = true): void {
     const nm = next.metadata;
     const cm = current.metadata;
     nm.name = name;
@@ -286,9 +290,9 @@ export class Store {
     if (nm.uid === undefined || nm.uid === '') nm.uid = cm.uid;
     if (nm.creationTimestamp === undefined || nm.creationTimestamp === null) nm.creationTimestamp = cm.creationTimestamp;
     if (cm.deletionTimestamp !== undefined) nm.deletionTimestamp = cm.deletionTimestamp;
-    else delete nm.deletionTimestamp;
-    if (cm.deletionGracePeriodSeconds !== undefined) nm.deletionGracePeriodSeconds = cm.deletionGracePeriodSeconds;
-    else delete nm.deletionGracePeriodSeconds;
+    else if (resetDeletion) delete nm.deletionTimestamp;
+    if (cm.deletionGracePeriodSeconds !== undefined && (resetDeletion || nm.deletionGracePeriodSeconds === undefined)) nm.deletionGracePeriodSeconds = cm.deletionGracePeriodSeconds;
+    else if (resetDeletion) delete nm.deletionGracePeriodSeconds;
   }
 
   private async prepareUpdate(namespace: string, name: string, subresource: string, desired: KubeObject, current: KubeObject, opts: WriteOptions): Promise<KubeObject> {
@@ -297,7 +301,8 @@ export class Store {
       throw errors.badRequest(`the name of the object (${dm.name}) does not match the name on the URL (${name})`);
     }
     const cm = current.metadata;
-    if (dm.resourceVersion !== undefined && dm.resourceVersion !== '' && dm.resourceVersion !== cm.resourceVersion) {
+    // "0" parses to revision 0, which upstream treats as no precondition (an unconditional update).
+    if (dm.resourceVersion !== undefined && dm.resourceVersion !== '' && dm.resourceVersion !== '0' && dm.resourceVersion !== cm.resourceVersion) {
       throw errors.conflict(this.subject(name), 'the object has been modified; please apply your changes to the latest version and try again');
     }
     let next: KubeObject;
@@ -355,7 +360,7 @@ export class Store {
         else next['status'] = clone(current['status']);
       }
       const nm = next.metadata;
-      this.keepServerMeta(next, current, namespace, name);
+      this.keepServerMeta(next, current, namespace, name, false);
       this.strategy.prepareForUpdate?.(next, current);
       if (this.strategy.tracksGeneration) {
         const gen = cm.generation ?? 1;

@@ -24,6 +24,7 @@ import { componentStatusHandlers, type ComponentServer } from '../endpoints/comp
 import type { Authorization } from '../authz/union.js';
 import { cacheControlFilter } from '../filters/cache-control.js';
 import { httpLoggingFilter } from '../filters/http-logging.js';
+import { httpVersionFilter } from '../filters/http-version.js';
 import type { MaxInFlight } from '../filters/max-in-flight.js';
 import { metricsFilter } from '../filters/metrics.js';
 import { requestInfoFilter } from '../filters/request-info.js';
@@ -74,6 +75,7 @@ function panicRecovery(err: unknown, _req: Request, res: Response, _next: NextFu
 
 export function buildApp(deps: AppDeps): Express {
   const app = express();
+  app.use(httpVersionFilter);
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');

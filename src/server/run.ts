@@ -341,7 +341,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   });
   // Watches are long-lived; per-request timeouts are the filters' job.
   server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  // upstream's ReadHeaderTimeout: a connection whose request headers trickle in is closed after 32 s.
+  server.headersTimeout = 32_000;
   server.keepAliveTimeout = 60_000;
 
   await new Promise<void>((resolve, reject) => {

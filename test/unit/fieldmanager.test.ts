@@ -209,7 +209,9 @@ describe('server-side apply', () => {
 
   it('rejects managedFields in the configuration and a wrong apiVersion', () => {
     assert.throws(() => apply(null, { ...deployment(1), metadata: { name: 'web', managedFields: [] } }, 'a'), { code: 400, message: 'metadata.managedFields must be nil' });
-    assert.throws(() => apply(null, { ...deployment(1), apiVersion: 'apps/v1beta1' }, 'a'), { code: 400, message: 'Incorrect version specified in apply patch. Specified patch version: apps/v1beta1, expected: apps/v1' });
+    assert.throws(() => apply(null, { ...deployment(1), apiVersion: 'apps/v1beta1' }, 'a'), { code: 400, message: 'invalid object type: apps/v1beta1, Kind=Deployment' });
+    assert.throws(() => apply(null, { ...deployment(1), apiVersion: undefined }, 'a'), { code: 400, message: 'invalid object type: /, Kind=Deployment' });
+    assert.throws(() => apply(null, { ...deployment(1), kind: undefined }, 'a'), { code: 400, message: 'invalid object type: apps/v1, Kind=' });
   });
 });
 

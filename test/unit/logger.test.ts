@@ -86,3 +86,10 @@ test('setVerbosity takes effect on gates obtained earlier', () => {
   assert.equal(log.v(4), gate, 'gates are reused, not allocated per call');
   assert.equal(log.v(500).enabled, false);
 });
+
+test('a multi-line value keeps client control characters escaped (no forged lines, no terminal codes)', () => {
+  const lines = captureStderr(() => log.info('decode failed', { err: 'yaml: line 1: tag !<\u001b[31mred>\nfake\rI0101 forged' }));
+  assert.ok(lines.every(l => !/[\u001b\r]/.test(l)), JSON.stringify(lines));
+  assert.ok(lines.some(l => l.includes('\\u001b[31mred')), JSON.stringify(lines));
+  assert.ok(lines.some(l => l.includes('fake\\u000dI0101 forged')), JSON.stringify(lines));
+});

@@ -6,6 +6,20 @@ import { maxNestingDepth } from './depth.js';
 /** Objects that had a key more than once: their keys in document order, duplicates included. */
 const keyOrders = new WeakMap<object, string[]>();
 
+/**
+ * Number literals that are not plain integers (a fraction, an exponent, more digits than a double
+ * keeps), by container and key (an array's index as a string): Go parses an integer field from
+ * the literal, so `1E2` or `-0.0` fail there although they read as integers here.
+ */
+const numberLiterals = new WeakMap<object, Map<string, string>>();
+
+/** The literal text of a number in `container` at `key`, when it was not a plain integer. */
+export function numberLiteral(container: object, key: string | number): string | undefined {
+  return numberLiterals.get(container)?.get(String(key));
+}
+
+const plainInteger = /^-?\d{1,15}$/;
+
 /** The keys of an object in document order with duplicates, when the parser saw duplicates. */
 export function keysWithDuplicates(obj: object): string[] | undefined {
   return keyOrders.get(obj);
@@ -42,6 +56,8 @@ const SLOW_STRING = /[\\\u0000-\u001f]/;
 class Parser {
   private i = 0;
   private depth = 0;
+  /** The text of the number value() just read. */
+  private numberText = '';
   constructor(private readonly s: string) {}
 
   parse(): unknown {
@@ -131,7 +147,8 @@ class Parser {
       if (this.i >= s.length) this.eof();
       if (this.digits() === 0) this.fail(`invalid character ${quoteChar(s[this.i] ?? '')} in exponent of numeric literal`);
     }
-    return Number(s.slice(start, this.i));
+    this.numberText = s.slice(start, this.i);
+    return Number(this.numberText);
   }
 
   private string(): string {
@@ -178,6 +195,13 @@ class Parser {
     return escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
   }
 
+  private noteNumber(container: object, key: string, v: unknown): void {
+    if (typeof v !== 'number' || plainInteger.test(this.numberText)) return;
+    let literals = numberLiterals.get(container);
+    if (!literals) numberLiterals.set(container, literals = new Map());
+    literals.set(key, this.numberText);
+  }
+
   private array(): unknown[] {
     const out: unknown[] = [];
     this.i++;
@@ -188,7 +212,9 @@ class Parser {
     }
     for (;;) {
       this.skipWs();
-      out.push(this.value());
+      const v = this.value();
+      this.noteNumber(out, String(out.length), v);
+      out.push(v);
       this.skipWs();
       if (this.i >= this.s.length) this.eof();
       const c = this.s[this.i];
@@ -219,6 +245,7 @@ class Parser {
       this.i++;
       this.skipWs();
       const v = this.value();
+      this.noteNumber(out, key, v);
       if (order) order.push(key);
       else if (Object.prototype.hasOwnProperty.call(out, key)) order = [...Object.keys(out), key];
       // defineProperty keeps "__proto__" an ordinary key, as JSON.parse does.

@@ -3,7 +3,7 @@
 // duplicate fields with their paths, and the value a Go decode/encode round trip leaves.
 import { base64Error } from './go-base64.js';
 import { canonicalTime } from './go-time.js';
-import { keysWithDuplicates } from './json-parse.js';
+import { keysWithDuplicates, numberLiteral } from './json-parse.js';
 import { parseQuantity } from './quantity.js';
 import { goTypeOf, type Node, type StructNode } from './schema.js';
 import { setOwn } from '../own-props.js';
@@ -98,19 +98,22 @@ function emittedOnly(n: StructNode): Record<string, unknown> {
   return out;
 }
 
-function walkInt(n: { bits: 32 | 64 }, v: unknown, st: State): Out {
+/** Whether Go's strconv.ParseInt reads this literal: digits only, so `1E2`, `1.0` and `-0.0` fail. */
+const goIntegerLiteral = (literal: string | undefined): boolean => literal === undefined || /^-?\d+$/.test(literal);
+
+function walkInt(n: { bits: 32 | 64 }, v: unknown, st: State, literal?: string): Out {
   if (typeof v !== 'number') return saveTypeError(st, describe(v), n.bits === 32 ? 'int32' : 'int64');
   const limit = n.bits === 32 ? 2 ** 31 : 2 ** 63;
-  if (!Number.isInteger(v) || v < -limit || v >= limit) return saveTypeError(st, `number ${v}`, n.bits === 32 ? 'int32' : 'int64');
+  if (!goIntegerLiteral(literal) || !Number.isInteger(v) || v < -limit || v >= limit) return saveTypeError(st, `number ${literal ?? v}`, n.bits === 32 ? 'int32' : 'int64');
   return v;
 }
 
-function walkIntOrString(v: unknown, st: State): Out {
+function walkIntOrString(v: unknown, st: State, literal?: string): Out {
   if (typeof v === 'string') return v;
   // IntOrString decodes non-strings as int32; its nested error gets the field context.
   if (typeof v === 'number') {
-    if (Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31) return v;
-    throw new DecodeFailure(typeErrorText(st, `number ${v}`, 'int32'));
+    if (goIntegerLiteral(literal) && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31) return v;
+    throw new DecodeFailure(typeErrorText(st, `number ${literal ?? v}`, 'int32'));
   }
   throw new DecodeFailure(typeErrorText(st, describe(v), 'int32'));
 }
@@ -155,7 +158,7 @@ function walkArray(n: { items: Node }, v: unknown, st: State): Out {
   for (let i = 0; i < v.length; i++) {
     st.path.push(`[${i}]`);
     const item = v[i];
-    const r = item === null ? zeroOf(n.items) : walk(n.items, item, st);
+    const r = item === null ? zeroOf(n.items) : walk(n.items, item, st, numberLiteral(v, i));
     st.path.pop();
     out.push(r === DROP ? zeroOf(n.items) : r);
   }
@@ -177,7 +180,7 @@ function walkMap(n: Extract<Node, { kind: 'map' }>, v: unknown, st: State): Out 
     }
     pushKey(st, key);
     const item = v[key];
-    const r = item === null ? zeroOf(n.values) : walk(n.values, item, st);
+    const r = item === null ? zeroOf(n.values) : walk(n.values, item, st, numberLiteral(v, key));
     popKey(st);
     setOwn(out, key, r === DROP ? zeroOf(n.values) : r);
   }
@@ -214,7 +217,7 @@ function walkStruct(n: StructNode, v: unknown, st: State): Out {
     st.goStruct = n.name;
     st.goFields.push(key);
     pushKey(st, key);
-    const r = walk(prop, item, st);
+    const r = walk(prop, item, st, numberLiteral(v, key));
     popKey(st);
     st.goFields.pop();
     st.goStruct = outerStruct;
@@ -233,14 +236,15 @@ function emittedValue(n: StructNode, key: string, dv: unknown): unknown {
   return structuredClone(dv);
 }
 
-function walk(n: Node, v: unknown, st: State): Out {
+/** `literal` is the JSON text of a number that was not a plain integer (json-parse.ts numberLiteral). */
+function walk(n: Node, v: unknown, st: State, literal?: string): Out {
   switch (n.kind) {
     case 'string': return typeof v === 'string' ? v : saveTypeError(st, describe(v), 'string');
     case 'bool': return typeof v === 'boolean' ? v : saveTypeError(st, describe(v), 'bool');
     case 'float': return typeof v === 'number' ? v : saveTypeError(st, describe(v), 'float64');
-    case 'int': return walkInt(n, v, st);
+    case 'int': return walkInt(n, v, st, literal);
     case 'bytes': return walkBytes(v, st);
-    case 'intOrString': return walkIntOrString(v, st);
+    case 'intOrString': return walkIntOrString(v, st, literal);
     case 'quantity': return walkQuantity(v);
     case 'time': return walkTime(n.micro, v, st);
     case 'any': return v;

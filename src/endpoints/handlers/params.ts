@@ -18,11 +18,17 @@ export function dryRunOf(q: URLSearchParams, kind: OptionsKind = 'UpdateOptions'
   return dryRunValuesOf(q.getAll('dryRun'), kind);
 }
 
+/**
+ * An integer query parameter as upstream's parameter conversion reads it, with Go's
+ * strconv.ParseInt (base 10, 64 bits): present but empty, not digits, or out of range is 400.
+ */
 export function intParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name);
-  if (v === null || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw errors.badRequest(`invalid value for ${name}: ${JSON.stringify(v)}`);
-  return Number(v);
+  if (v === null) return undefined;
+  if (!/^[+-]?\d+$/.test(v)) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
+  const n = BigInt(v);
+  if (n < -(2n ** 63n) || n >= 2n ** 63n) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: value out of range`);
+  return Number(n);
 }
 
 const invalidListOptions = (reason: string, field: string, message: string) =>
@@ -71,6 +77,8 @@ export function listParamsOf(q: URLSearchParams, watch = false): ListParams {
   const fs = q.get('fieldSelector');
   if (fs) p.fieldSelector = fs;
   const limit = intParam(q, 'limit');
+  // Lists ignore timeoutSeconds, but upstream's parameter decoding still refuses a bad one.
+  intParam(q, 'timeoutSeconds');
   if (limit !== undefined && limit > 0) p.limit = limit;
   const cont = q.get('continue');
   if (cont) p.continue = cont;

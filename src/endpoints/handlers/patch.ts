@@ -8,8 +8,9 @@ import type { HandlerContext } from './context.js';
 import { negotiate, requestBodyType } from '../negotiate.js';
 import { writeObject } from '../respond.js';
 import { parseBody, readRawBody } from '../body.js';
-import { decodeTyped } from './decode-body.js';
-import { dryRunOf, includeObjectOf } from './params.js';
+import { addWarnings, decodeTyped } from './decode-body.js';
+import { dryRunOf, fieldValidationOf, includeObjectOf } from './params.js';
+import { applyPatchStrictness, mapPatchStrictness } from './patch-strict.js';
 import { applyJsonPatch } from '../../registry/patch/json-patch.js';
 import { applyMergePatch } from '../../registry/patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../../registry/patch/strategic-merge-patch.js';
@@ -27,21 +28,39 @@ export async function patchHandler(ctx: HandlerContext): Promise<void> {
   const { subresource } = ctx.ri;
   const body = parseBody(await readRawBody(ctx.req), isApply ? 'apply-patch' : 'json');
   const force = isApply ? forceOf(ctx.query) : false;
+  const mode = fieldValidationOf(ctx.query);
   const apply = (current: KubeObject | null): unknown => {
     switch (type) {
-      case 'apply-patch': return applyConfiguration({ info: ctx.info, subresource, live: current, config: body, manager, force });
+      case 'apply-patch': {
+        const merged = applyConfiguration({ info: ctx.info, subresource, live: current, config: body, manager, force });
+        addWarnings(ctx.res, applyPatchStrictness(body, mode));
+        return merged;
+      }
       case 'json-patch': return applyJsonPatch(current!, body);
-      case 'merge-patch': return applyMergePatch(current!, body);
-      case 'strategic-merge-patch': return applyStrategicMergePatch(current!, body, ctx.info);
+      case 'merge-patch': {
+        const merged = applyMergePatch(current!, body);
+        addWarnings(ctx.res, mapPatchStrictness(body, merged, false, mode));
+        return merged;
+      }
+      case 'strategic-merge-patch': {
+        const merged = applyStrategicMergePatch(current!, body, ctx.info);
+        addWarnings(ctx.res, mapPatchStrictness(body, merged, true, mode));
+        return merged;
+      }
     }
   };
   const { object, created } = await ctx.store.update(ctx.ri.namespace, ctx.ri.name, subresource, current => {
     // Only apply creates a missing object.
     if (!current && !isApply) throw errors.notFound(ctx.store.subject(ctx.ri.name));
     const patched = decodeTyped(ctx, apply(current));
-    // A patch may not rename or move an object.
-    if (patched.metadata.name !== undefined && patched.metadata.name !== ctx.ri.name) {
-      throw errors.badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${ctx.ri.name})`);
+    // upstream's checkName: a patch may not rename, unname or move an object.
+    const patchedName = patched.metadata?.name ?? '';
+    if (patchedName !== ctx.ri.name) {
+      throw errors.badRequest(`the name of the object (${patchedName}) does not match the name on the URL (${ctx.ri.name})`);
+    }
+    const patchedNamespace = patched.metadata?.namespace ?? '';
+    if (ctx.ri.namespace && patchedNamespace && patchedNamespace !== ctx.ri.namespace) {
+      throw errors.badRequest(`the namespace of the object (${patchedNamespace}) does not match the namespace on the request (${ctx.ri.namespace})`);
     }
     return patched;
   }, {

@@ -6,16 +6,14 @@ import type { HandlerContext } from './context.js';
 import { negotiate } from '../negotiate.js';
 import { protobufWatchMediaType } from '../../api/protobuf/index.js';
 import { partialMetadataOf, watchFrame } from '../encoded.js';
-import { includeObjectOf, listParamsOf } from './params.js';
+import { includeObjectOf, intParam, listParamsOf } from './params.js';
 import { toTable } from '../table.js';
 import type { WatchEvent } from '../../storage/interface.js';
 
 function timeoutSecondsOf(ctx: HandlerContext): number {
-  const raw = ctx.query.get('timeoutSeconds');
-  if (raw !== null && raw !== '') {
-    if (!/^\d+$/.test(raw)) throw errors.badRequest(`invalid value for timeoutSeconds: ${JSON.stringify(raw)}`);
-    return Number(raw);
-  }
+  // listParamsOf has already refused a timeoutSeconds Go cannot parse.
+  const given = intParam(ctx.query, 'timeoutSeconds') ?? 0;
+  if (given !== 0) return given;
   // Upstream spreads watch lifetimes over [min, 2*min) so clients do not reconnect in lockstep.
   const min = ctx.minRequestTimeoutSeconds;
   return min > 0 ? min + randomInt(min) : 0;
@@ -55,7 +53,8 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
 
   let timer: NodeJS.Timeout | undefined;
   const stop = () => watcher.stop();
-  if (timeoutSeconds > 0) timer = setTimeout(stop, timeoutSeconds * 1000);
+  // A negative timeout ends the watch at once, as Go's timer does.
+  if (timeoutSeconds !== 0) timer = setTimeout(stop, Math.max(timeoutSeconds, 0) * 1000);
   ctx.req.on('close', stop);
   res.on('close', stop);
 

@@ -180,11 +180,14 @@ export function applyConfiguration(req: ApplyRequest): KubeObject {
   const config = req.config;
   if (!isObject(config)) throw errors.badRequest('the apply configuration must be an object');
   const gv = groupVersion(info);
-  if (typeof config['apiVersion'] === 'string' && config['apiVersion'] !== gv) {
-    throw errors.badRequest(`Incorrect version specified in apply patch. Specified patch version: ${config['apiVersion']}, expected: ${gv}`);
-  }
-  if (typeof config['kind'] === 'string' && config['kind'] !== info.kind) {
-    throw errors.badRequest(`invalid object type: ${gv}, Kind=${config['kind']}`);
+  // upstream's versionCheckManager, outermost in the field manager chain: the configuration's
+  // group, version and kind (missing ones empty) must be the endpoint's, printed as Go's GVK.
+  const apiVersion = typeof config['apiVersion'] === 'string' ? config['apiVersion'] : '';
+  const kind = typeof config['kind'] === 'string' ? config['kind'] : '';
+  if (apiVersion !== gv || kind !== info.kind) {
+    const parts = apiVersion.split('/');
+    const [group, version] = parts.length === 1 ? ['', apiVersion] : parts.length === 2 ? parts : ['', ''];
+    throw errors.badRequest(`invalid object type: ${group}/${version}, Kind=${kind}`);
   }
   const meta = config['metadata'];
   if (isObject(meta) && meta['managedFields'] !== undefined && meta['managedFields'] !== null) {
