@@ -183,7 +183,8 @@ export class QueueSet {
   }
 
   private dispatchAll(): void {
-    while (this.requestsWaiting > 0 && this.seatsInUse < this.limit && this.dispatchOne());
+    // No seat check here: a level lent down to 0 seats still runs one request at a time.
+    while (this.requestsWaiting > 0 && this.dispatchOne());
   }
 
   private dispatchOne(): boolean {

@@ -1,6 +1,6 @@
 // API Priority and Fairness work estimation: seats for lists from stored object counts, for
 // writes from their watch fan-out, the trackers behind them, and a queue set holding a write's
-// final seats past its end.
+// final seats past its end, and a level lent down to no seats.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseRequestInfo } from '../../src/filters/request-info.js';
@@ -107,5 +107,19 @@ describe('queue set final seats', () => {
     assert.equal(qs.executingSeats, 3);
     await new Promise(r => setTimeout(r, 60));
     assert.equal(qs.executingSeats, 0);
+  });
+});
+
+describe('queue set lent down to no seats', () => {
+  const observer: QueueSetObserver = { rejected() {}, dispatched() {}, executing() {}, waiting() {} };
+
+  it('still dispatches one request at a time, as upstream does for a request wider than the limit', async () => {
+    const qs = new QueueSet({ queues: 4, handSize: 2, queueLengthLimit: 10 }, 0, observer);
+    const first = await qs.start({ flowSchema: 'f', hash: 1n, seats: 1, waitLimitMs: 1000 }) as Admission;
+    const second = qs.start({ flowSchema: 'f', hash: 2n, seats: 1, waitLimitMs: 1000 });
+    assert.equal(qs.waitingRequests, 1);
+    first.release();
+    assert.equal(typeof (await second), 'object');
+    assert.equal(qs.executingRequests, 1);
   });
 });
