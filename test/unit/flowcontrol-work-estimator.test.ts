@@ -9,6 +9,8 @@ import { QueueSet, type Admission, type QueueSetObserver } from '../../src/flowc
 import { WatchTracker } from '../../src/flowcontrol/watch-tracker.js';
 import { estimateWork, type WorkEstimatorDeps } from '../../src/flowcontrol/work-estimator.js';
 
+const observer: QueueSetObserver = { rejected() {}, dispatched() {}, executing() {}, waiting() {} };
+
 const info = (method: string, url: string) => {
   const u = new URL(url, 'https://x');
   return { info: parseRequestInfo(method, u.pathname, u.searchParams), query: u.searchParams };
@@ -97,8 +99,6 @@ describe('trackers', () => {
 });
 
 describe('queue set final seats', () => {
-  const observer: QueueSetObserver = { rejected() {}, dispatched() {}, executing() {}, waiting() {} };
-
   it('keeps a write\'s final seats for its additional latency after release', async () => {
     const qs = new QueueSet({ queues: 4, handSize: 2, queueLengthLimit: 10 }, 4, observer);
     const write = await qs.start({ flowSchema: 'f', hash: 1n, seats: 1, finalSeats: 3, additionalLatencyMs: 30, waitLimitMs: 1000 }) as Admission;
@@ -111,8 +111,6 @@ describe('queue set final seats', () => {
 });
 
 describe('queue set lent down to no seats', () => {
-  const observer: QueueSetObserver = { rejected() {}, dispatched() {}, executing() {}, waiting() {} };
-
   it('still dispatches one request at a time, as upstream does for a request wider than the limit', async () => {
     const qs = new QueueSet({ queues: 4, handSize: 2, queueLengthLimit: 10 }, 0, observer);
     const first = await qs.start({ flowSchema: 'f', hash: 1n, seats: 1, waitLimitMs: 1000 }) as Admission;
