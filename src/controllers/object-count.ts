@@ -2,6 +2,7 @@
 // of each stored resource, as upstream's storage layer does (once a minute).
 import type { Catalog } from '../api/catalog.js';
 import { log } from '../observability/logger.js';
+import { groupResourceKey, objectCounts } from '../flowcontrol/object-count-tracker.js';
 import { setObjectCount } from '../observability/metrics.js';
 import type { Storage } from '../storage/interface.js';
 
@@ -13,7 +14,10 @@ export function startObjectCounter(catalog: Catalog, storage: Storage, etcdPrefi
       if (!info.preferred || seen.has(info.etcdPath) || !info.verbs.includes('list')) continue;
       seen.add(info.etcdPath);
       try {
-        setObjectCount(info.group, info.resource, await storage.count(`${root}/${info.etcdPath}/`));
+        const count = await storage.count(`${root}/${info.etcdPath}/`);
+        setObjectCount(info.group, info.resource, count);
+        // The same count sizes lists for API Priority and Fairness, as upstream's tracker does.
+        objectCounts.set(groupResourceKey(info.group, info.resource), count);
       } catch (e) {
         // Upstream reports -1 when the count fails.
         setObjectCount(info.group, info.resource, -1);

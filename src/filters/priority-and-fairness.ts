@@ -8,6 +8,9 @@ import { errors } from '../api/errors.js';
 import { writeError } from '../endpoints/status-writer.js';
 import type { APFController, Classification } from '../flowcontrol/controller.js';
 import { DroppedRequestsTracker } from '../flowcontrol/dropped-requests.js';
+import { objectCounts as serverObjectCounts, type ObjectCountTracker } from '../flowcontrol/object-count-tracker.js';
+import { WatchTracker } from '../flowcontrol/watch-tracker.js';
+import { estimateWork } from '../flowcontrol/work-estimator.js';
 import { HEADER_FLOW_SCHEMA_UID, HEADER_PRIORITY_LEVEL_UID } from '../flowcontrol/types.js';
 import { parseGoDurationMs } from '../options/go-duration.js';
 import { isLongRunning } from './timeout.js';
@@ -16,6 +19,8 @@ export interface PriorityAndFairnessOptions {
   controller: APFController;
   /** --request-timeout in seconds: a request may wait a quarter of its deadline for a seat. */
   requestTimeoutSeconds: number;
+  /** Stored object counts for the list work estimator (default: the server's, fed by the object counter). */
+  objectCounts?: ObjectCountTracker;
 }
 
 const tooManyRequestsMessage = 'Too many requests, please try again later.';
@@ -55,6 +60,9 @@ function onInitialized(res: Response, fn: () => void): void {
 
 export function priorityAndFairnessFilter(opts: PriorityAndFairnessOptions): RequestHandler {
   const dropped = new DroppedRequestsTracker();
+  const watches = new WatchTracker();
+  const counts = opts.objectCounts ?? serverObjectCounts;
+  const deps = { objectCount: (key: string) => counts.get(key), interestedWatches: watches.interested.bind(watches) };
   return (req: Request, res: Response, next: NextFunction): void => {
     const info = req.requestInfo;
     const user = req.user;
@@ -65,7 +73,9 @@ export function priorityAndFairnessFilter(opts: PriorityAndFairnessOptions): Req
     }
     const aborted = new AbortController();
     res.once('close', () => aborted.abort());
-    opts.controller.admit({ info, user }, { seats: 1, waitLimitMs: waitLimitMs(req, opts.requestTimeoutSeconds, watch), signal: aborted.signal }).then(result => {
+    const query = new URL(req.originalUrl, 'https://x').searchParams;
+    const estimate = (levelMaxSeats: number) => estimateWork(info, query, levelMaxSeats, deps);
+    opts.controller.admit({ info, user }, { estimate, waitLimitMs: waitLimitMs(req, opts.requestTimeoutSeconds, watch), signal: aborted.signal }).then(result => {
       setHeaders(res, result.classification);
       if ('rejected' in result) {
         const level = result.classification.level.metadata.name ?? '';
@@ -76,7 +86,13 @@ export function priorityAndFairnessFilter(opts: PriorityAndFairnessOptions): Req
         return;
       }
       const release = () => result.admitted.release();
-      if (watch) onInitialized(res, release);
+      if (watch) {
+        onInitialized(res, release);
+        // Counted while it runs, so writes pay for the events it will receive.
+        const forget = watches.register(info);
+        res.once('close', forget);
+        res.once('finish', forget);
+      }
       else {
         res.once('finish', release);
         res.once('close', release);

@@ -10,6 +10,7 @@ import { mandatoryFlowSchemas, mandatoryPriorityLevels } from './bootstrap.js';
 import { compareFlowSchemas, flowDistinguisher, matchesFlowSchema, type RequestDigest } from './match.js';
 import { apfMetrics, levelObserver } from './metrics.js';
 import { QueueSet, type Admission, type QueuingConfig, type RejectReason } from './queueset.js';
+import type { WorkEstimate } from './work-estimator.js';
 import { hashFlowID } from './shuffle-sharding.js';
 import { conditionCurrent, danglingCondition, writeDangling } from './status.js';
 import { CATCH_ALL, EXEMPT, type FlowSchema, type PriorityLevelConfiguration } from './types.js';
@@ -29,6 +30,8 @@ interface LevelState {
   limits: LevelLimits;
   currentCL: number;
   smoothed: number;
+  /** The most seats one request may take here (0: no level-specific cap). */
+  maxSeats: number;
   /** No longer configured: kept until its requests drain. */
   quiescing: boolean;
 }
@@ -40,7 +43,10 @@ export interface Classification {
 }
 
 export interface AdmitOptions {
-  seats: number;
+  /** Seats when there is no estimator. */
+  seats?: number;
+  /** Upstream's work estimator, called once the level (and its seat cap) is known. */
+  estimate?: (levelMaxSeats: number) => WorkEstimate;
   waitLimitMs: number;
   signal?: AbortSignal;
 }
@@ -60,6 +66,16 @@ function usable(pl: PriorityLevelConfiguration): boolean {
   if ((type === 'Exempt') !== (pl.metadata.name === EXEMPT)) return false;
   if (limited && (limited.limitResponse.type === 'Reject') !== (limited.limitResponse.queuing === undefined)) return false;
   return true;
+}
+
+/**
+ * Upstream's per-level seat cap for one request: 15% of the nominal seats, but no more than a
+ * hand's fair share (nominal / handSize), and at least one. Only queuing levels have one.
+ */
+function levelMaxSeats(pl: PriorityLevelConfiguration, nominalCL: number): number {
+  const handSize = pl.spec.limited?.limitResponse.queuing?.handSize;
+  if (!handSize) return 0;
+  return Math.max(1, Math.min(Math.ceil(nominalCL * 0.15), Math.floor(nominalCL / handSize)));
 }
 
 export class APFController {
@@ -106,12 +122,21 @@ export class APFController {
     const { flowSchema, level } = classification;
     const state = this.levels.get(level.metadata.name ?? '')!;
     const fsName = flowSchema.metadata.name ?? '';
-    apfMetrics.estimatedSeats.observe({ priority_level: level.metadata.name ?? '', flow_schema: fsName }, opts.seats);
+    const work = opts.estimate?.(state.maxSeats) ?? { initialSeats: opts.seats ?? 1, finalSeats: 0, additionalLatencyMs: 0 };
+    apfMetrics.estimatedSeats.observe({ priority_level: level.metadata.name ?? '', flow_schema: fsName }, Math.max(work.initialSeats, work.finalSeats));
     const queuing = queuingOf(level);
     const hash = queuing.queues > 1 ? hashFlowID(fsName, flowDistinguisher(d, flowSchema)) : 0n;
-    const outcome = await state.queues.start({ flowSchema: fsName, hash, seats: opts.seats, waitLimitMs: opts.waitLimitMs, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const outcome = await state.queues.start({
+      flowSchema: fsName, hash, seats: work.initialSeats, finalSeats: work.finalSeats, additionalLatencyMs: work.additionalLatencyMs,
+      waitLimitMs: opts.waitLimitMs, ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     if (state.quiescing && state.queues.isIdle()) this.queueDigest();
     return typeof outcome === 'string' ? { classification, rejected: outcome } : { classification, admitted: outcome };
+  }
+
+  /** The most seats one request may take at the level (0: the estimator's own cap). */
+  maxSeats(level: string): number | undefined {
+    return this.levels.get(level)?.maxSeats;
   }
 
   /** The level's seat limit now (for tests and the benchmark). */
@@ -145,7 +170,7 @@ export class APFController {
         old.queues.reconfigure(queuingOf(pl));
         next.set(name, old);
       } else {
-        next.set(name, { pl, queues: new QueueSet(queuingOf(pl), 0, levelObserver(name)), limits: { nominalCL: 0, minCL: 0, maxCL: 0 }, currentCL: -1, smoothed: 0, quiescing });
+        next.set(name, { pl, queues: new QueueSet(queuingOf(pl), 0, levelObserver(name)), limits: { nominalCL: 0, minCL: 0, maxCL: 0 }, currentCL: -1, smoothed: 0, maxSeats: 0, quiescing });
       }
     };
     for (const pl of pls) if (usable(pl)) levelFor(pl, false);
@@ -176,6 +201,7 @@ export class APFController {
     for (const [name, state] of next) {
       state.limits = limits.get(name)!;
       const { nominalCL, minCL, maxCL } = state.limits;
+      state.maxSeats = levelMaxSeats(state.pl, nominalCL);
       apfMetrics.nominalLimit.set({ priority_level: name }, nominalCL);
       apfMetrics.concurrencyLimit.set({ priority_level: name }, nominalCL);
       apfMetrics.lowerLimit.set({ priority_level: name }, minCL);

@@ -32,6 +32,9 @@ export interface StartOptions {
   flowSchema: string;
   hash: bigint;
   seats: number;
+  /** Seats the request keeps for `additionalLatencyMs` after it finishes (its watch fan-out). */
+  finalSeats?: number;
+  additionalLatencyMs?: number;
   /** How long the request may wait in a queue before it is rejected. */
   waitLimitMs: number;
   /** Aborts the wait (the client went away). */
@@ -41,6 +44,8 @@ export interface StartOptions {
 interface Waiting {
   opts: StartOptions;
   work: number;
+  /** The service time `work` assumed, so the charge can be corrected to the real one. */
+  guessedSeconds: number;
   arrivedAt: number;
   queue: Queue;
   settle: (r: Admission | RejectReason) => void;
@@ -59,6 +64,11 @@ export interface DemandStats { max: number; avg: number; stdDev: number; duratio
 const now = () => performance.now();
 /** Guess of a request's service time before anything finished, as upstream's initial estimate. */
 const initialServiceSeconds = 0.003;
+
+/** Seats a request occupies from dispatch until its final seats are released. */
+const width = (o: StartOptions) => Math.max(o.seats, o.finalSeats ?? 0);
+/** Seat-seconds charged at dispatch: the execution guess plus the known after-work. */
+const estimatedWork = (o: StartOptions, serviceSeconds: number) => o.seats * serviceSeconds + (o.finalSeats ?? 0) * (o.additionalLatencyMs ?? 0) / 1000;
 
 export class QueueSet {
   private queues: Queue[] = [];
@@ -96,7 +106,7 @@ export class QueueSet {
   start(opts: StartOptions): Promise<Admission | RejectReason> | Admission | RejectReason {
     if (this.config.queues < 0) return this.execute(opts, undefined, 0);
     if (this.config.queues === 0) {
-      if (!this.canAccommodate(opts.seats)) return this.reject(opts.flowSchema, 'concurrency-limit');
+      if (!this.canAccommodate(width(opts))) return this.reject(opts.flowSchema, 'concurrency-limit');
       return this.execute(opts, undefined, 0);
     }
     const queue = this.pickQueue(opts.hash);
@@ -104,10 +114,10 @@ export class QueueSet {
     return new Promise<Admission | RejectReason>(resolve => {
       // An idle queue starts at the present virtual time, so it cannot hoard credit.
       if (queue.waiting.length === 0 && queue.executingSeats === 0) queue.nextDispatchR = this.currentR();
-      const w: Waiting = { opts, work: opts.seats * this.serviceSeconds, arrivedAt: now(), queue, settle: resolve };
+      const w: Waiting = { opts, work: estimatedWork(opts, this.serviceSeconds), guessedSeconds: this.serviceSeconds, arrivedAt: now(), queue, settle: resolve };
       queue.waiting.push(w);
       this.requestsWaiting++;
-      this.seatsWaiting += opts.seats;
+      this.seatsWaiting += width(opts);
       this.observer.waiting(opts.flowSchema, 1);
       this.noteDemand();
       const leave = (reason: RejectReason) => {
@@ -173,7 +183,8 @@ export class QueueSet {
   }
 
   private dispatchAll(): void {
-    while (this.requestsWaiting > 0 && this.seatsInUse < this.limit && this.dispatchOne());
+    // No seat check here: a level lent down to 0 seats still runs one request at a time.
+    while (this.requestsWaiting > 0 && this.dispatchOne());
   }
 
   private dispatchOne(): boolean {
@@ -186,29 +197,38 @@ export class QueueSet {
       if (head && q.nextDispatchR + head.work < bestFinish) { bestFinish = q.nextDispatchR + head.work; best = q; }
     }
     const head = best?.waiting[0];
-    if (!best || !head || !this.canAccommodate(head.opts.seats)) return false;
+    if (!best || !head || !this.canAccommodate(width(head.opts))) return false;
     best.waiting.shift();
     this.unwait(head);
     best.nextDispatchR += head.work;
-    head.settle(this.execute(head.opts, best, (now() - head.arrivedAt) / 1000));
+    head.settle(this.execute(head.opts, best, (now() - head.arrivedAt) / 1000, head.guessedSeconds));
     return true;
   }
 
   private unwait(w: Waiting): void {
     this.requestsWaiting--;
-    this.seatsWaiting -= w.opts.seats;
+    this.seatsWaiting -= width(w.opts);
     this.observer.waiting(w.opts.flowSchema, -1);
     this.noteDemand();
   }
 
-  private execute(opts: StartOptions, queue: Queue | undefined, waitedSeconds: number): Admission {
+  private execute(opts: StartOptions, queue: Queue | undefined, waitedSeconds: number, guessedSeconds = 0): Admission {
     const startedAt = now();
-    this.seatsInUse += opts.seats;
+    const seats = width(opts);
+    this.seatsInUse += seats;
     this.requestsExecuting++;
-    if (queue) queue.executingSeats += opts.seats;
+    if (queue) queue.executingSeats += seats;
     this.observer.dispatched(opts.flowSchema, waitedSeconds);
-    this.observer.executing(opts.flowSchema, 1, opts.seats);
+    this.observer.executing(opts.flowSchema, 1, seats);
     this.noteDemand();
+    const free = () => {
+      this.seatsInUse -= seats;
+      this.requestsExecuting--;
+      if (queue) queue.executingSeats -= seats;
+      this.observer.executing(opts.flowSchema, -1, -seats);
+      this.noteDemand();
+      this.dispatchAll();
+    };
     let released = false;
     return {
       waitedSeconds,
@@ -216,17 +236,12 @@ export class QueueSet {
         if (released) return;
         released = true;
         const seconds = (now() - startedAt) / 1000;
-        this.seatsInUse -= opts.seats;
-        this.requestsExecuting--;
-        if (queue) {
-          queue.executingSeats -= opts.seats;
-          // Charge the queue what the request really took instead of the estimate.
-          queue.nextDispatchR += opts.seats * (seconds - this.serviceSeconds);
-        }
+        // Charge the queue what the request really took instead of the estimate.
+        if (queue) queue.nextDispatchR += opts.seats * (seconds - guessedSeconds);
         this.serviceSeconds = 0.9 * this.serviceSeconds + 0.1 * seconds;
-        this.observer.executing(opts.flowSchema, -1, -opts.seats);
-        this.noteDemand();
-        this.dispatchAll();
+        // The watch fan-out keeps its seats a little longer; the client need not wait for it.
+        if (opts.additionalLatencyMs && (opts.finalSeats ?? 0) > 0) setTimeout(free, opts.additionalLatencyMs).unref();
+        else free();
       },
     };
   }
