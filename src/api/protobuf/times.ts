@@ -1,6 +1,8 @@
 // Time values between their JSON text and their protobuf numbers: metav1.Time and MicroTime
 // (RFC 3339 <-> Unix seconds and nanos) and metav1.Duration (Go duration text <-> nanoseconds).
 
+import { civilFromDays } from '../decode/go-time.js';
+
 export class TimeValueError extends Error {}
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
@@ -71,15 +73,7 @@ const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '
 export function formatRfc3339(seconds: number, nanos: number, micro: boolean): string {
   const days = Math.floor(seconds / 86400);
   const inDay = seconds - days * 86400;
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const [year, month, day] = civilFromDays(days);
   if (!Number.isFinite(year) || year < 0 || year > 9999) throw new TimeValueError(`Time.MarshalJSON: year outside of range [0,9999]`);
   const hour = Math.floor(inDay / 3600);
   const minute = Math.floor((inDay % 3600) / 60);
