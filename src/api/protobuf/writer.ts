@@ -126,24 +126,31 @@ export class ProtoWriter {
     return this;
   }
 
+  /**
+   * Copies short ASCII `s` to `at` and returns the position after it, or -1 at the first
+   * non-ASCII unit: a call into Buffer#write costs more than this loop for what objects mostly hold.
+   * The caller has ensured room for the UTF-8 worst case, so a partial copy is simply overwritten.
+   */
+  private copyAscii(s: string, at: number): number {
+    const b = this.buf;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return -1;
+      b[at++] = c;
+    }
+    return at;
+  }
+
   /** A string field whose tag is one byte: tag and short ASCII value in one bounds check. */
   stringField(tag: number, s: string): this {
     const n = s.length;
     if (n < 128) {
       this.ensure(2 + n * 3);
-      const b = this.buf;
-      let p = this.pos + 2;
-      let i = 0;
-      while (i < n) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        b[p++] = c;
-        i++;
-      }
-      if (i === n) {
-        b[this.pos] = tag;
-        b[this.pos + 1] = n;
-        this.pos = p;
+      const end = this.copyAscii(s, this.pos + 2);
+      if (end >= 0) {
+        this.buf[this.pos] = tag;
+        this.buf[this.pos + 1] = n;
+        this.pos = end;
         return this;
       }
     }
@@ -153,21 +160,11 @@ export class ProtoWriter {
   string(s: string): this {
     const n = s.length;
     if (n < 128) {
-      // Short ASCII, most of what objects hold, is copied here: a call into Buffer#write costs
-      // more than the loop. Anything else falls through and overwrites what was copied.
       this.ensure(1 + n * 3);
-      const b = this.buf;
-      let p = this.pos + 1;
-      let i = 0;
-      while (i < n) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        b[p++] = c;
-        i++;
-      }
-      if (i === n) {
-        b[this.pos] = n;
-        this.pos = p;
+      const end = this.copyAscii(s, this.pos + 1);
+      if (end >= 0) {
+        this.buf[this.pos] = n;
+        this.pos = end;
         return this;
       }
     }
