@@ -30,13 +30,15 @@ export function admissionUser(): UserInfo {
   return requestUser() ?? { name: 'system:apiserver', groups: ['system:masters'] };
 }
 
-export function admissionRequest(uid: string, op: Operation, info: ResourceInfo, a: RequestAttributes, dryRun: boolean): Record<string, unknown> {
+const gvkOf = (r: ResourceInfo) => ({ group: r.group, version: r.version, kind: r.kind });
+const gvrOf = (r: ResourceInfo) => ({ group: r.group, version: r.version, resource: r.resource });
+
+/** `matched` is the entry a webhook or policy matched the request as (kind, resource); the request's own is requestKind/requestResource. */
+export function admissionRequest(uid: string, op: Operation, info: ResourceInfo, a: RequestAttributes, dryRun: boolean, matched = info): Record<string, unknown> {
   const user = admissionUser();
-  const gvk = { group: info.group, version: info.version, kind: info.kind };
-  const gvr = { group: info.group, version: info.version, resource: info.resource };
   const name = (a.object ?? a.oldObject)?.metadata.name ?? '';
   return {
-    uid, kind: gvk, resource: gvr, requestKind: gvk, requestResource: gvr,
+    uid, kind: gvkOf(matched), resource: gvrOf(matched), requestKind: gvkOf(info), requestResource: gvrOf(info),
     ...(a.subresource ? { subResource: a.subresource, requestSubResource: a.subresource } : {}),
     ...(name ? { name } : {}),
     ...(a.namespace ? { namespace: a.namespace } : {}),

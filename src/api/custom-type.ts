@@ -43,6 +43,8 @@ export interface CustomType {
   fromStorage(objs: KubeObject[]): KubeObject[] | Promise<KubeObject[]>;
   /** A served object converted to the storage version. */
   toStorage(obj: KubeObject): KubeObject | Promise<KubeObject>;
+  /** Objects (each at its own apiVersion) converted to one of the CRD's versions, without pruning or defaulting, as admission sees another version. */
+  convert(objs: KubeObject[], apiVersion: string): Promise<KubeObject[]>;
   tablePrinter(): TablePrinter;
   /** The fields a field selector matches against (metadata.name, metadata.namespace, selectableFields). */
   fieldSet(obj: KubeObject): Record<string, string>;

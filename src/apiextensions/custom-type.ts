@@ -153,6 +153,7 @@ function versionType(crd: CustomResourceDefinition, v: CustomResourceDefinitionV
       const [stored] = await deps.converter([obj], storageApiVersion);
       return stored!;
     },
+    convert: (objs, toVersion) => deps.converter(objs, toVersion),
     tablePrinter: () => (printer ??= customResourceTablePrinter(v)),
     fieldSet: obj => customResourceFieldSet(v, obj, namespaced),
     applyType: () => (applyType ??= typeForCustomSchema(schema)),

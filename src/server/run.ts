@@ -43,7 +43,9 @@ import { rbacEscalation } from '../admission/rbac-escalation.js';
 import { mutatingWebhooks, validatingWebhooks, type WebhookSources } from '../admission/webhook/plugin.js';
 import { validatingAdmissionPolicy } from '../admission/policy/plugin.js';
 import { storeParams } from '../admission/policy/param-stores.js';
+import { SchemaResolver } from '../admission/policy/schema-resolver.js';
 import { startTypeChecking } from '../admission/policy/type-checking.js';
+import { EquivalentResources } from '../admission/equivalent-resources.js';
 import { serviceAccountAdmission } from '../admission/service-account.js';
 import { nodeRestriction } from '../admission/node-restriction.js';
 import { defaultTolerationSeconds } from '../admission/default-toleration-seconds.js';
@@ -214,7 +216,9 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   const authorize: AuthorizeFn = (u, a) => authz!.authorization.authorize(u, a);
   const escalation = rbacEscalation({ authorize, resolver: () => authz?.rbac });
   const webhookConfigs: { mutating?: Informer; validating?: Informer; policies?: Informer; bindings?: Informer } = {};
+  const equivalents = new EquivalentResources(catalog);
   const webhookSources: WebhookSources = {
+    equivalents,
     configurations: kind => webhookConfigs[kind]?.list() ?? [],
     namespaceLabels: async name => (await getNamespace(name))?.metadata.labels,
     resolveService: (namespace, name, port) => resolveServiceHost(stores!.builtin('', 'services'), namespace, name, port),
@@ -245,7 +249,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     ...(enabled('MutatingAdmissionWebhook') ? [mutatingWebhooks(webhookSources)] : []),
     ...(enabled('ValidatingAdmissionPolicy') ? [validatingAdmissionPolicy({
       policies: () => webhookConfigs.policies?.list() ?? [], bindings: () => webhookConfigs.bindings?.list() ?? [],
-      getNamespace, params: storeParams(catalog, info => stores!.storeFor(info)), authorize,
+      getNamespace, params: storeParams(catalog, info => stores!.storeFor(info)), authorize, equivalents,
     })] : []),
     ...(enabled('ValidatingAdmissionWebhook') ? [validatingWebhooks(webhookSources)] : []),
     // Last, as upstream: quota is charged only for requests every other plugin admitted.
@@ -277,7 +281,9 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   void webhookConfigs.validating.start();
   webhookConfigs.policies = new Informer(stores.builtin('admissionregistration.k8s.io', 'validatingadmissionpolicies'));
   webhookConfigs.bindings = new Informer(stores.builtin('admissionregistration.k8s.io', 'validatingadmissionpolicybindings'));
-  startTypeChecking(webhookConfigs.policies, stores.builtin('admissionregistration.k8s.io', 'validatingadmissionpolicies'));
+  startTypeChecking(webhookConfigs.policies, stores.builtin('admissionregistration.k8s.io', 'validatingadmissionpolicies'), {
+    catalog, schemas: new SchemaResolver(aggregator.openapi),
+  });
   void webhookConfigs.policies.start();
   void webhookConfigs.bindings.start();
   if (enabled('ResourceQuota')) quotaSources.start();

@@ -6,6 +6,7 @@ import { builtinCatalog } from '../../src/api/catalog.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { withWarnings } from '../../src/api/warnings.js';
 import type { AuthorizeFn } from '../../src/authz/union.js';
+import { EquivalentResources } from '../../src/admission/equivalent-resources.js';
 import { validatingAdmissionPolicy, type PolicySources } from '../../src/admission/policy/plugin.js';
 import type { ParamStore } from '../../src/admission/policy/params.js';
 
@@ -35,7 +36,7 @@ function plugin(policies: KubeObject[], bindings: KubeObject[], authorize: Autho
     policies: () => policies, bindings: () => bindings,
     getNamespace: async name => ({ metadata: { name, labels: { env: 'prod' } } }),
     params: (apiVersion, kind) => (apiVersion === 'v1' && kind === 'ConfigMap' ? paramStore : undefined),
-    authorize,
+    authorize, equivalents: new EquivalentResources(builtinCatalog()),
   };
   return validatingAdmissionPolicy(sources);
 }

@@ -1,7 +1,7 @@
 // Compiling admission CEL expressions (upstream's plugin/cel compiler): the variables an
 // expression may use, the declared shapes of `request` and `namespaceObject`, and the result
-// types each kind of expression must have. `object`, `oldObject` and `params` are dyn here, as in
-// upstream's admission-time environment; only the type-checking controller knows their schemas.
+// types each kind of expression must have. `object`, `oldObject` and `params` are dyn, as in
+// upstream's admission-time environment, unless the type-checking controller gives their schemas' types.
 import { CelEnvironment, kubernetesLibraries, type Program } from '../../cel/env.js';
 import { AUTHORIZER_T, RESOURCE_CHECK_T, authzLibrary } from '../../cel/lib/authz.js';
 import { T, typeName, type CelT } from '../../cel/types.js';
@@ -41,13 +41,17 @@ export interface Declarations {
   authorizer: boolean;
   /** The `variables` object's type, when the policy declares variables. */
   variables?: CelT;
+  /** The type of `object` and `oldObject` (dyn without one). */
+  object?: CelT;
+  /** The type of `params` (dyn without one). */
+  paramsType?: CelT;
 }
 
 export function declarations(d: Declarations): Map<string, CelT> {
   const vars = new Map<string, CelT>([
-    ['object', T.dyn], ['oldObject', T.dyn], ['request', REQUEST_T], ['namespaceObject', NAMESPACE_T],
+    ['object', d.object ?? T.dyn], ['oldObject', d.object ?? T.dyn], ['request', REQUEST_T], ['namespaceObject', NAMESPACE_T],
   ]);
-  if (d.params) vars.set('params', T.dyn);
+  if (d.params) vars.set('params', d.paramsType ?? T.dyn);
   if (d.authorizer) {
     vars.set('authorizer', AUTHORIZER_T);
     vars.set('authorizer.requestResource', RESOURCE_CHECK_T);

@@ -16,12 +16,13 @@ export interface RequestInputs {
   name: string;
 }
 
-export function requestInputs(op: Operation, info: ResourceInfo, a: RequestAttributes, dryRun: boolean, authorize: AuthorizeFn): RequestInputs {
+/** `matched`: the entry the request was matched as, whose version `a` carries the objects at. */
+export function requestInputs(op: Operation, info: ResourceInfo, a: RequestAttributes, dryRun: boolean, authorize: AuthorizeFn, matched = info): RequestInputs {
   const session = new AuthzSession(authorize);
   const authorizer = new AuthorizerV(session, admissionUser());
   const name = (a.object ?? a.oldObject)?.metadata.name ?? '';
   const inputs: Inputs = {
-    object: a.object, oldObject: a.oldObject, request: admissionRequest('', op, info, a, dryRun), namespaceObject: null, authorizer,
+    object: a.object, oldObject: a.oldObject, request: admissionRequest('', op, info, a, dryRun, matched), namespaceObject: null, authorizer,
     requestResource: requestResourceCheck(authorizer, { group: info.group, resource: info.resource, subresource: a.subresource, namespace: a.namespace, name }),
   };
   return { inputs, session, name };

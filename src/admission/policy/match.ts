@@ -1,18 +1,24 @@
 // Whether a policy's matchConstraints or a binding's matchResources select a request (upstream's
 // policy/matching): namespace and object selectors, exclusions first, then the resource rules
-// with their optional resourceNames. Equivalent matching is Exact here: every built-in resource
-// is served at one version, so no other version's rule can apply.
-import { namespaceSelected, objectSelected, ruleMatches, type RequestAttributes } from '../webhook/match.js';
+// with their optional resourceNames; with matchPolicy: Equivalent a rule naming another version
+// of the same resource selects the request too, which the policy then sees at that version.
+import type { ResourceInfo } from '../../api/resource-info.js';
+import type { EquivalentResources } from '../equivalent-resources.js';
+import { matchingResource, namespaceSelected, objectSelected, ruleMatches, type RequestAttributes } from '../webhook/match.js';
 import type { MatchResources, NamedRule } from './types.js';
 
-function rulesMatch(rules: readonly NamedRule[] | undefined, a: RequestAttributes, name: string): boolean {
-  return (rules ?? []).some(r => ruleMatches(r, a) && (!r.resourceNames?.length || r.resourceNames.includes(name)));
-}
+const named = (name: string) => (r: NamedRule, a: RequestAttributes) =>
+  ruleMatches(r, a) && (!r.resourceNames?.length || r.resourceNames.includes(name));
 
-export function resourcesMatch(mr: MatchResources, a: RequestAttributes, namespaceLabels: Record<string, string> | undefined): boolean {
-  if (!namespaceSelected(mr.namespaceSelector, a, namespaceLabels)) return false;
-  if (!objectSelected(mr.objectSelector, a)) return false;
+/** The entry the request is matched as (info, or an equivalent one), undefined when not selected. */
+export function resourcesMatch(
+  mr: MatchResources, a: RequestAttributes, info: ResourceInfo, namespaceLabels: Record<string, string> | undefined, equivalents: EquivalentResources,
+): ResourceInfo | undefined {
+  if (!namespaceSelected(mr.namespaceSelector, a, namespaceLabels)) return undefined;
+  if (!objectSelected(mr.objectSelector, a)) return undefined;
   const name = (a.object ?? a.oldObject)?.metadata.name ?? '';
-  if (rulesMatch(mr.excludeResourceRules, a, name)) return false;
-  return !mr.resourceRules?.length || rulesMatch(mr.resourceRules, a, name);
+  const others = mr.matchPolicy === 'Equivalent' ? () => equivalents.for(info, a.subresource) : undefined;
+  if (matchingResource(mr.excludeResourceRules ?? [], a, info, others, named(name))) return undefined;
+  if (!mr.resourceRules?.length) return info;
+  return matchingResource(mr.resourceRules, a, info, others, named(name));
 }

@@ -2,15 +2,18 @@
 // matchConstraints select the request is evaluated for each of its bindings that selects it too,
 // once per param. Denials by Deny bindings refuse the request with the first one's message and
 // reason; Warn adds a Warning header, Audit an audit annotation. Configuration problems (unknown
-// paramKind, missing params) follow the policy's failurePolicy.
+// paramKind, missing params, a failed conversion) follow the policy's failurePolicy. A policy
+// matched through an equivalent resource sees the objects and request.kind at its rule's version.
 import type { ResourceInfo } from '../../api/resource-info.js';
 import { ApiError, type StatusReason } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { addWarning } from '../../api/warnings.js';
 import { addRequestAuditAnnotation } from '../../api/audit-annotations.js';
 import type { AuthorizeFn } from '../../authz/union.js';
+import type { EquivalentResources } from '../equivalent-resources.js';
 import type { AdmissionPlugin } from '../plugin.js';
-import { attributesOf } from '../request.js';
+import { admissionRequest, attributesOf } from '../request.js';
+import { attributesAt } from '../versioned.js';
 import { forbidden } from '../webhook/match-conditions.js';
 import { compilePolicy, type CompiledPolicy } from './compiled-policy.js';
 import { requestInputs } from './inputs.js';
@@ -25,6 +28,7 @@ export interface PolicySources {
   getNamespace(name: string): Promise<KubeObject | null | undefined>;
   params: ParamResolver;
   authorize: AuthorizeFn;
+  equivalents: EquivalentResources;
 }
 
 interface Denial {
@@ -90,7 +94,18 @@ export function validatingAdmissionPolicy(sources: PolicySources): AdmissionPlug
       for (const p of policies) {
         const spec = p.spec ?? {};
         const policyName = p.metadata.name ?? '';
-        if (!spec.matchConstraints || !resourcesMatch(spec.matchConstraints, a, nsLabels)) continue;
+        const matched = spec.matchConstraints && resourcesMatch(spec.matchConstraints, a, info, nsLabels, sources.equivalents);
+        if (!matched) continue;
+        let inputs = req.inputs;
+        if (matched !== info) {
+          try {
+            const va = await attributesAt(a, info, matched);
+            inputs = { ...inputs, object: va.object, oldObject: va.oldObject, request: admissionRequest('', op, info, va, opts.dryRun, matched) };
+          } catch (e) {
+            configError(p, `failed to convert object version: ${(e as Error).message}`);
+            continue;
+          }
+        }
         const paramStore = spec.paramKind ? sources.params(spec.paramKind.apiVersion ?? '', spec.paramKind.kind ?? '') : undefined;
         if (spec.paramKind && !paramStore) {
           configError(p, `failed to find resource referenced by paramKind: '${gvkString(spec.paramKind)}'`);
@@ -101,7 +116,7 @@ export function validatingAdmissionPolicy(sources: PolicySources): AdmissionPlug
         for (const b of bindings) {
           const bs = b.spec ?? {};
           if (bs.policyName !== policyName) continue;
-          if (bs.matchResources && !resourcesMatch(bs.matchResources, a, nsLabels)) continue;
+          if (bs.matchResources && !resourcesMatch(bs.matchResources, a, info, nsLabels, sources.equivalents)) continue;
           let params;
           try {
             params = await collectParams(spec.paramKind, paramStore, bs.paramRef, a.namespace);
@@ -113,7 +128,7 @@ export function validatingAdmissionPolicy(sources: PolicySources): AdmissionPlug
           const bindingName = b.metadata.name ?? '';
           const actions = bs.validationActions ?? [];
           for (const param of params) {
-            const r = await validate(compiled, spec.failurePolicy ?? 'Fail', { ...req.inputs, params: param, namespaceObject: namespace }, req.session);
+            const r = await validate(compiled, spec.failurePolicy ?? 'Fail', { ...inputs, params: param, namespaceObject: namespace }, req.session);
             r.decisions.forEach((d, i) => {
               if (d.action !== 'deny') return;
               for (const action of actions) {

@@ -46,9 +46,9 @@ export function forbidden(info: ResourceInfo, name: string, message: string): Ap
 
 /** Whether the webhook is to be called; throws the 403 upstream answers for errors under Fail. */
 export async function webhookMatchConditions(
-  h: WithConditions, op: Operation, info: ResourceInfo, a: RequestAttributes, dryRun: boolean, sources: MatchConditionsSources,
+  h: WithConditions, op: Operation, info: ResourceInfo, a: RequestAttributes, dryRun: boolean, sources: MatchConditionsSources, matched = info,
 ): Promise<boolean> {
-  const { inputs, session, name } = requestInputs(op, info, a, dryRun, sources.authorize);
+  const { inputs, session, name } = requestInputs(op, info, a, dryRun, sources.authorize, matched);
   const act = new PolicyActivation(inputs);
   const r = await matchConditions(compiledConditions(h), act, h.failurePolicy ?? 'Fail', session);
   if (r.error !== undefined) throw forbidden(info, name, r.error);

@@ -1,6 +1,7 @@
 // Which webhooks a request goes to, as upstream's webhook predicates decide: rules (operations,
-// API groups and versions, resources with subresources, scope), the namespace selector and the
-// object selector.
+// API groups and versions, resources with subresources, scope), with matchPolicy: Equivalent also
+// through an equivalent resource, the namespace selector and the object selector.
+import type { ResourceInfo } from '../../api/resource-info.js';
 import type { KubeObject } from '../../api/types.js';
 import { fromLabelSelectorObject, type LabelSelectorObject } from '../../registry/selectors/labels.js';
 
@@ -49,6 +50,26 @@ function scopeMatches(scope: string | undefined, a: RequestAttributes): boolean 
 export function ruleMatches(rule: Rule, a: RequestAttributes): boolean {
   return has(rule.operations, a.operation) && has(rule.apiGroups, a.group) && has(rule.apiVersions, a.version)
     && resourceMatches(rule.resources, a.resource, a.subresource) && scopeMatches(rule.scope, a);
+}
+
+/**
+ * The entry a request is seen as by a list of rules: info itself when a rule selects the request
+ * (`exact` decides, e.g. with resourceNames), else, given the equivalent resources (Equivalent),
+ * the first one a rule selects, rules in order; undefined when nothing matches. As upstream, an
+ * equivalent resource is matched by the plain rule, without resourceNames.
+ */
+export function matchingResource<R extends Rule>(
+  rules: readonly R[], a: RequestAttributes, info: ResourceInfo,
+  equivalents: (() => readonly ResourceInfo[]) | undefined, exact: (r: R, a: RequestAttributes) => boolean = ruleMatches,
+): ResourceInfo | undefined {
+  if (rules.some(r => exact(r, a))) return info;
+  if (!equivalents) return undefined;
+  const others = equivalents().filter(e => e.group !== info.group || e.version !== info.version || e.resource !== info.resource);
+  for (const r of rules) {
+    const found = others.find(e => ruleMatches(r, { ...a, group: e.group, version: e.version, resource: e.resource }));
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** An absent selector selects everything here (the webhook default), unlike a list's selector. */

@@ -3,7 +3,8 @@
 // AdmissionReview. Mutating webhooks run one after another (configurations by name) and may
 // answer a JSONPatch; validating ones run in parallel and may only refuse. failurePolicy decides
 // what an unreachable or broken webhook means; a dry-run request only goes to webhooks without
-// side effects.
+// side effects. A webhook matched through an equivalent resource (matchPolicy: Equivalent) gets
+// the request converted to the version its rule names, and its patch is converted back.
 import { randomUUID } from 'node:crypto';
 import { ApiError, errors, type StatusReason } from '../../api/errors.js';
 import type { ResourceInfo } from '../../api/resource-info.js';
@@ -13,16 +14,19 @@ import { log } from '../../observability/logger.js';
 import type { AdmissionOptions } from '../../registry/admission.js';
 import { applyJsonPatch } from '../../registry/patch/json-patch.js';
 import type { LabelSelectorObject } from '../../registry/selectors/labels.js';
+import type { EquivalentResources } from '../equivalent-resources.js';
 import type { AdmissionPlugin, Operation } from '../plugin.js';
 import { admissionRequest, attributesOf } from '../request.js';
+import { attributesAt, convertObject } from '../versioned.js';
 import { endpointOf, postJSON, type ClientConfig, type ServiceResolver } from './call.js';
 import { webhookMatchConditions, type MatchConditionsSources } from './match-conditions.js';
-import { namespaceSelected, objectSelected, ruleMatches, type RequestAttributes, type Rule } from './match.js';
+import { matchingResource, namespaceSelected, objectSelected, type RequestAttributes, type Rule } from './match.js';
 
 interface Webhook {
   name: string;
   clientConfig: ClientConfig;
   rules?: Rule[];
+  matchPolicy?: 'Exact' | 'Equivalent';
   failurePolicy?: 'Fail' | 'Ignore';
   namespaceSelector?: LabelSelectorObject;
   objectSelector?: LabelSelectorObject;
@@ -36,6 +40,7 @@ export interface WebhookSources extends MatchConditionsSources {
   configurations(kind: 'mutating' | 'validating'): readonly KubeObject[];
   namespaceLabels(name: string): Promise<Record<string, string> | undefined>;
   resolveService: ServiceResolver;
+  equivalents: EquivalentResources;
 }
 
 interface AdmissionResponse {
@@ -52,12 +57,28 @@ function exempt(info: ResourceInfo): boolean {
   return info.group === 'admissionregistration.k8s.io';
 }
 
-function reviewOf(uid: string, op: Operation, info: ResourceInfo, a: RequestAttributes, dryRun: boolean): unknown {
+function reviewOf(uid: string, op: Operation, info: ResourceInfo, a: RequestAttributes, dryRun: boolean, matched: ResourceInfo): unknown {
   return {
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',
-    request: { ...admissionRequest(uid, op, info, a, dryRun), object: a.object, oldObject: a.oldObject },
+    request: { ...admissionRequest(uid, op, info, a, dryRun, matched), object: a.object, oldObject: a.oldObject },
   };
+}
+
+/** What a called webhook answered, and the entry and attributes (objects at that version) it was called with. */
+interface Called {
+  response: AdmissionResponse;
+  matched: ResourceInfo;
+  attributes: RequestAttributes;
+}
+
+/** Conversion failures are internal errors, as upstream's VersionedAttribute reports them. */
+async function internally<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw errors.internal((e as Error).message);
+  }
 }
 
 /** Upstream's ToStatusErr: the webhook's Status, at least a 400, its message prefixed. */
@@ -83,18 +104,21 @@ async function call(h: Webhook, review: unknown, uid: string, sources: WebhookSo
 }
 
 /** Runs one webhook; undefined when it does not apply or failed under failurePolicy Ignore. */
-async function run(h: Webhook, op: Operation, info: ResourceInfo, a: RequestAttributes, opts: AdmissionOptions, sources: WebhookSources): Promise<AdmissionResponse | undefined> {
-  if (!(h.rules ?? []).some(r => ruleMatches(r, a))) return undefined;
-  if (!objectSelected(h.objectSelector, a)) return undefined;
-  if (!namespaceSelected(h.namespaceSelector, a, a.namespace ? await sources.namespaceLabels(a.namespace) : undefined)) return undefined;
-  if (h.matchConditions?.length && !await webhookMatchConditions(h, op, info, a, opts.dryRun, sources)) return undefined;
+async function run(h: Webhook, op: Operation, info: ResourceInfo, request: RequestAttributes, opts: AdmissionOptions, sources: WebhookSources): Promise<Called | undefined> {
+  const equivalents = h.matchPolicy === 'Equivalent' ? () => sources.equivalents.for(info, request.subresource) : undefined;
+  const matched = matchingResource(h.rules ?? [], request, info, equivalents);
+  if (!matched) return undefined;
+  if (!objectSelected(h.objectSelector, request)) return undefined;
+  if (!namespaceSelected(h.namespaceSelector, request, request.namespace ? await sources.namespaceLabels(request.namespace) : undefined)) return undefined;
+  const a = await internally(() => attributesAt(request, info, matched));
+  if (h.matchConditions?.length && !await webhookMatchConditions(h, op, info, a, opts.dryRun, sources, matched)) return undefined;
   const dryRun = opts.dryRun;
   if (dryRun && h.sideEffects !== 'None' && h.sideEffects !== 'NoneOnDryRun') {
     throw errors.badRequest(`admission webhook ${JSON.stringify(h.name)} does not support dry run`);
   }
   const uid = randomUUID();
   try {
-    return await call(h, reviewOf(uid, op, info, a, dryRun), uid, sources);
+    return { response: await call(h, reviewOf(uid, op, info, a, dryRun, matched), uid, sources), matched, attributes: a };
   } catch (e) {
     const message = `failed calling webhook ${JSON.stringify(h.name)}: failed to call webhook: ${(e as Error).message}`;
     if (h.failurePolicy === 'Ignore') {
@@ -115,12 +139,14 @@ export function mutatingWebhooks(sources: WebhookSources): AdmissionPlugin {
       if (exempt(info)) return;
       for (const h of webhooksOf(sources.configurations('mutating'))) {
         const a = attributesOf(op, info, obj, old, opts);
-        const response = await run(h, op, info, a, opts, sources);
-        if (!response) continue;
+        const called = await run(h, op, info, a, opts, sources);
+        if (!called) continue;
+        const { response, matched, attributes } = called;
         if (!response.allowed) throw denied(h.name, response.status);
         if (!response.patch || op === 'delete') continue;
         if (response.patchType !== 'JSONPatch') throw errors.internal(`failed calling webhook ${JSON.stringify(h.name)}: unsupported patch type ${JSON.stringify(response.patchType ?? '')}`);
-        const patched = applyJsonPatch(obj, JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8'))) as KubeObject;
+        const versioned = applyJsonPatch(attributes.object, JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8'))) as KubeObject;
+        const patched = await internally(() => convertObject(matched, info, versioned));
         for (const k of Object.keys(obj)) delete (obj as Record<string, unknown>)[k];
         Object.assign(obj, patched);
       }
@@ -135,7 +161,7 @@ export function validatingWebhooks(sources: WebhookSources): AdmissionPlugin {
       if (exempt(info)) return;
       const a = attributesOf(op, info, obj, old, opts);
       const results = await Promise.allSettled(webhooksOf(sources.configurations('validating')).map(async h => {
-        const response = await run(h, op, info, a, opts, sources);
+        const response = (await run(h, op, info, a, opts, sources))?.response;
         if (response && !response.allowed) throw denied(h.name, response.status);
       }));
       const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -45,6 +45,11 @@ function convert(kind: string, from: string, to: string, obj: KubeObject): KubeO
   return fn(obj);
 }
 
+/** An object served at `from` as served at `to`, another served version of the same resource. Pure. */
+export function convertServed(from: ResourceInfo, to: ResourceInfo, obj: KubeObject): KubeObject {
+  return convert(to.kind, groupVersion(from), groupVersion(to), obj);
+}
+
 /** True when info's served version differs from its storage version (no work otherwise). */
 export function needsConversion(info: ResourceInfo): boolean {
   return (info.storageGroup ?? info.group) !== info.group || info.storageVersion !== info.version;
