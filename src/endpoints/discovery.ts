@@ -7,7 +7,8 @@ import type { APIGroupInfo, Catalog } from '../api/catalog.js';
 import { errors } from '../api/errors.js';
 import { encodeProtobufObject, protobufMediaType } from '../api/protobuf/index.js';
 import type { ResourceInfo } from '../api/resource-info.js';
-import { parseAccept } from './negotiate.js';
+import { encodeBody } from './encoded.js';
+import { clauseMatches, notAcceptableMessage, parseAccept, type MediaRange } from './negotiate.js';
 import { writeError } from './status-writer.js';
 
 export interface DiscoveryOptions {
@@ -159,36 +160,60 @@ class AggregatedDocument {
   }
 }
 
-const jsonRanges = new Set(['application/json', 'application/*', '*/*']);
-
 export interface DiscoveryChoice {
   format: DiscoveryFormat;
   /** The aggregated document's version; undefined for the legacy document. */
   aggregated?: AggregatedVersion;
 }
 
+const discoveryFormats: { subtype: string; format: DiscoveryFormat | 'yaml' }[] = [
+  { subtype: 'json', format: 'json' },
+  { subtype: 'yaml', format: 'yaml' },
+  { subtype: 'vnd.kubernetes.protobuf', format: 'protobuf' },
+];
+
+/** A clause's as/g/v, or undefined when it has none; null when its stream or sv refuses it. */
+function conversionOf(c: MediaRange, format: string): { as: string; g: string; v: string } | undefined | null {
+  const p = c.params;
+  if ((p['stream'] ?? '') !== '' && (p['stream'] !== 'watch' || format === 'yaml')) return null;
+  if ((p['sv'] ?? '') !== '') return null;
+  return p['as'] === undefined && p['g'] === undefined && p['v'] === undefined ? undefined : { as: p['as'] ?? '', g: p['g'] ?? '', v: p['v'] ?? '' };
+}
+
 /**
- * The first Accept clause (by q) we can answer: JSON or protobuf, legacy or aggregated. Clauses
- * we cannot produce are skipped, as upstream skips unacceptable ones; none left means legacy
- * JSON. Aggregated protobuf is v2 only (our schema has no v2beta1).
+ * As upstream's discovery wrapper: the first Accept clause asking for the aggregated document
+ * (wherever it stands) selects it; otherwise the legacy document in the first plain clause's
+ * format, undefined (406) when none matches. Aggregated protobuf is v2 only (our schema has no
+ * v2beta1), and the aggregated document has no YAML form here.
  */
-export function negotiateDiscovery(accept: string | undefined, opts: { protobuf: boolean; aggregated: boolean }): DiscoveryChoice {
-  for (const r of parseAccept(accept)) {
-    if (r.q <= 0) continue;
-    const format: DiscoveryFormat | undefined = jsonRanges.has(r.type) ? 'json' : opts.protobuf && r.type === protobufMediaType ? 'protobuf' : undefined;
-    if (format === undefined) continue;
-    const as = r.params['as'];
-    if (as === undefined) return { format };
-    const v = r.params['v'];
-    if (!opts.aggregated || as !== 'APIGroupDiscoveryList' || r.params['g'] !== 'apidiscovery.k8s.io') continue;
-    if (v === 'v2' || (v === 'v2beta1' && format === 'json')) return { format, aggregated: v };
+export function negotiateDiscovery(accept: string | undefined, opts: { protobuf: boolean; aggregated: boolean }): DiscoveryChoice | { format: 'yaml' } | undefined {
+  const clauses = parseAccept(accept);
+  if (opts.aggregated) {
+    for (const c of clauses) {
+      for (const f of discoveryFormats) {
+        if (!clauseMatches(c, 'application', f.subtype)) continue;
+        const conv = conversionOf(c, f.format);
+        if (!conv || conv.g !== 'apidiscovery.k8s.io' || conv.as !== 'APIGroupDiscoveryList') continue;
+        if (conv.v === 'v2' && f.format !== 'yaml' && (f.format === 'json' || opts.protobuf)) return { format: f.format, aggregated: 'v2' };
+        if (conv.v === 'v2beta1' && f.format === 'json') return { format: 'json', aggregated: 'v2beta1' };
+      }
+    }
   }
-  return { format: 'json' };
+  if (!accept) return { format: 'json' };
+  for (const c of clauses) {
+    for (const f of discoveryFormats) {
+      if (!clauseMatches(c, 'application', f.subtype) || conversionOf(c, f.format) !== undefined) continue;
+      if (f.format === 'protobuf' && !opts.protobuf) continue;
+      return { format: f.format };
+    }
+  }
+  return undefined;
 }
 
 /** The aggregated discovery version a JSON-only client asks for first, or undefined for legacy. */
 export function aggregatedVersionFor(accept: string | undefined): AggregatedVersion | undefined {
-  return negotiateDiscovery(accept, { protobuf: false, aggregated: true }).aggregated;
+  const c = negotiateDiscovery(accept, { protobuf: false, aggregated: true });
+  return c && 'aggregated' in c ? c.aggregated : undefined;
 }
 
 /** A legacy document: its JSON text, and its protobuf form on demand. */
@@ -202,8 +227,14 @@ function legacyDocument(obj: Record<string, unknown>, protobufApiVersion: string
 }
 
 function sendLegacy(req: Request, res: Response, doc: LegacyDocument): void {
-  if (negotiateDiscovery(req.headers.accept, { protobuf: true, aggregated: false }).format === 'protobuf') {
+  const choice = negotiateDiscovery(req.headers.accept, { protobuf: true, aggregated: false });
+  if (!choice) return writeError(res, errors.notAcceptable(notAcceptableMessage));
+  if (choice.format === 'protobuf') {
     res.status(200).setHeader('Content-Type', protobufMediaType).end(doc.protobuf());
+    return;
+  }
+  if (choice.format === 'yaml') {
+    res.status(200).setHeader('Content-Type', 'application/yaml').end(encodeBody('yaml', JSON.parse(doc.json)));
     return;
   }
   res.status(200).setHeader('Content-Type', 'application/json').end(doc.json);
@@ -276,13 +307,13 @@ export function discoveryRouter(catalog: Catalog, opts: DiscoveryOptions = {}): 
   const allFormats = { protobuf: true, aggregated: true };
   router.get('/api', (req, res) => {
     const c = negotiateDiscovery(req.headers.accept, allFormats);
-    if (c.aggregated) return docs().aggregatedCore.send(req, res, c.aggregated, c.format);
+    if (c && 'aggregated' in c && c.aggregated) return docs().aggregatedCore.send(req, res, c.aggregated, c.format);
     res.setHeader('Vary', 'Accept');
     sendLegacy(req, res, fixedAPIVersions ?? apiVersions(localAddress(req)));
   });
   router.get('/apis', (req, res) => {
     const c = negotiateDiscovery(req.headers.accept, allFormats);
-    if (c.aggregated) return docs().aggregatedGroups.send(req, res, c.aggregated, c.format);
+    if (c && 'aggregated' in c && c.aggregated) return docs().aggregatedGroups.send(req, res, c.aggregated, c.format);
     res.setHeader('Vary', 'Accept');
     sendLegacy(req, res, docs().groupList);
   });

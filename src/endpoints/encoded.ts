@@ -28,12 +28,11 @@ export function partialMetadataOf(obj: KubeObject): ReturnType<typeof toPartialO
 }
 
 /**
- * One watch frame: a JSON line, a YAML document or a length-prefixed protobuf WatchEvent. The
+ * One watch frame: a JSON line or a length-prefixed protobuf WatchEvent (YAML cannot stream). The
  * JSON line is {"type":…,"object":…} spelled out around the object's cached JSON, which is what
  * JSON.stringify of the event gives.
  */
-export function watchFrame(format: BodyFormat, type: string, object: object): string | Buffer {
+export function watchFrame(format: 'json' | 'protobuf', type: string, object: object): string | Buffer {
   if (format === 'protobuf') return memo(object, `protobuf watch ${type}`, () => encodeProtobufWatchEvent(type, object as Record<string, unknown>));
-  if (format === 'yaml') return memo(object, `yaml watch ${type}`, () => `---\n${toYaml({ type, object })}`);
   return memo(object, `json watch ${type}`, () => Buffer.concat([Buffer.from(`{"type":${JSON.stringify(type)},"object":`), jsonOf(object), CLOSE_LINE]));
 }

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { type Request, type Response, Router } from 'express';
 import { errors } from '../api/errors.js';
-import { parseAccept } from './negotiate.js';
+import { parseAccept, type MediaRange } from './negotiate.js';
 import { encodeOpenAPIv2Document } from './openapi-v2-protobuf.js';
 import { writeError } from './status-writer.js';
 
@@ -35,31 +35,28 @@ function lazy<T>(load: () => T): () => T {
   return () => (value ??= load());
 }
 
-const jsonRanges = new Set(['application/json', 'application/*', '*/*']);
+/** kube-openapi's match: each of type and subtype equal or a wildcard (so a `*` type with the json subtype is JSON too). */
+function offered(c: MediaRange, subtype: string): boolean {
+  return (c.type === 'application' || c.type === '*') && (c.subtype === subtype || c.subtype === '*');
+}
 
-/** Whether Accept lets us answer JSON, the only form of the v3 documents. */
+/** Whether some Accept clause (whatever its q, as goautoneg) lets us answer JSON, the only form of the v3 documents. */
 function acceptsJSON(req: Request): boolean {
-  const ranges = parseAccept(req.headers.accept);
-  return ranges.length === 0 || ranges.some(r => r.q > 0 && jsonRanges.has(r.type));
+  return parseAccept(req.headers.accept || '*/*').some(c => offered(c, 'json'));
 }
 
 const V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 /** kube-openapi's offers for /openapi/v2, in its order (the `@` spelling is the deprecated one). */
-const V2_OFFERS: { type: string; subtype: string; format: 'json' | 'protobuf' }[] = [
-  { type: 'application', subtype: 'json', format: 'json' },
-  { type: 'application', subtype: 'com.github.proto-openapi.spec.v2@v1.0+protobuf', format: 'protobuf' },
-  { type: 'application', subtype: 'com.github.proto-openapi.spec.v2.v1.0+protobuf', format: 'protobuf' },
+const V2_OFFERS: { subtype: string; format: 'json' | 'protobuf' }[] = [
+  { subtype: 'json', format: 'json' },
+  { subtype: 'com.github.proto-openapi.spec.v2@v1.0+protobuf', format: 'protobuf' },
+  { subtype: 'com.github.proto-openapi.spec.v2.v1.0+protobuf', format: 'protobuf' },
 ];
 
-/** The first offer matching the Accept clauses, taken by q and then specificity as goautoneg sorts them. */
+/** The first offer matching the Accept clauses in goautoneg's order. */
 function v2Format(req: Request): 'json' | 'protobuf' | undefined {
-  const clauses = parseAccept(req.headers.accept || '*/*').map((r, i) => {
-    const [type = '', subtype = ''] = r.type.split('/');
-    return { type, subtype, q: r.q, i, specific: (type === '*' ? 0 : 1) + (subtype === '*' ? 0 : 1) };
-  }).sort((a, z) => z.q - a.q || z.specific - a.specific || a.i - z.i);
-  for (const c of clauses) {
-    if (c.q <= 0) continue;
-    const offer = V2_OFFERS.find(o => (c.type === o.type || c.type === '*') && (c.subtype === o.subtype || c.subtype === '*'));
+  for (const c of parseAccept(req.headers.accept || '*/*')) {
+    const offer = V2_OFFERS.find(o => offered(c, o.subtype));
     if (offer) return offer.format;
   }
   return undefined;

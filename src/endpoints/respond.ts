@@ -2,6 +2,7 @@
 import type { Response } from 'express';
 import { stringify as toYaml } from 'yaml';
 import { encodeProtobufList, hasProtobufForm } from '../api/protobuf/index.js';
+import { errors } from '../api/errors.js';
 import type { ResourceInfo } from '../api/resource-info.js';
 import { groupVersion } from '../api/resource-info.js';
 import type { KubeObject, ListMeta } from '../api/types.js';
@@ -28,7 +29,18 @@ function send(res: Response, neg: Negotiated, status: number, body: unknown): vo
   res.end(encodeBody(neg.format === 'yaml' ? 'yaml' : 'json', body));
 }
 
+/** Go's %T of what upstream transforms: a built-in's internal type, Unstructured for a custom resource. */
+function goTypeOf(info: ResourceInfo, list: boolean): string {
+  if (info.custom) return list ? '*unstructured.UnstructuredList' : '*unstructured.Unstructured';
+  const group = info.storageGroup ?? info.group;
+  const pkg = group === '' ? 'core' : group === 'internal.apiserver.k8s.io' ? 'apiserverinternal' : group.split('.')[0]!;
+  return `*${pkg}.${info.kind}${list ? 'List' : ''}`;
+}
+
 export function writeObject(res: Response, neg: Negotiated, info: ResourceInfo, status: number, obj: KubeObject | object, view: ViewOptions): void {
+  if (neg.view === 'PartialObjectMetadataList') {
+    throw errors.notAcceptable(`you requested PartialObjectMetadataList, but the requested object is not a list (${goTypeOf(info, false)})`);
+  }
   const o = obj as KubeObject;
   if (neg.view === 'Table' && o.metadata) {
     send(res, neg, status, toTable(info, [o], { includeObject: view.includeObject }));
@@ -53,6 +65,9 @@ const LIST_END = Buffer.from(']}');
 
 /** Streams a list item by item so a large list is never one giant string in memory. */
 export function writeList(res: Response, neg: Negotiated, info: ResourceInfo, items: KubeObject[], rv: string, cont: string | undefined, remaining: number | undefined, view: ViewOptions): void {
+  if (neg.view === 'PartialObjectMetadata') {
+    throw errors.notAcceptable(`you requested PartialObjectMetadata, but the requested object is a list (${goTypeOf(info, true)})`);
+  }
   const metadata = listMetaOf(rv, cont, remaining);
   let head: Record<string, unknown>;
   let rows: (o: KubeObject) => unknown;

@@ -60,8 +60,10 @@ test('negotiateDiscovery picks the first clause it can answer', () => {
   const all = { protobuf: true, aggregated: true };
   assert.deepEqual(negotiateDiscovery(`${aggProto},${aggJSON}`, all), { format: 'protobuf', aggregated: 'v2' });
   assert.deepEqual(negotiateDiscovery(`${protobufMediaType};g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,${protobufMediaType}`, all), { format: 'protobuf' });
-  assert.deepEqual(negotiateDiscovery(`${aggProto};q=0.5,application/json`, all), { format: 'json' });
-  assert.deepEqual(negotiateDiscovery(aggProto, { protobuf: true, aggregated: false }), { format: 'json' });
-  assert.deepEqual(negotiateDiscovery('text/html', all), { format: 'json' });
+  // Upstream's wrapper takes the aggregated clause wherever it stands: plain clauses never select it.
+  assert.deepEqual(negotiateDiscovery(`${aggProto};q=0.5,application/json`, all), { format: 'protobuf', aggregated: 'v2' });
+  assert.equal(negotiateDiscovery(aggProto, { protobuf: true, aggregated: false }), undefined);
+  assert.equal(negotiateDiscovery('text/html', all), undefined);
+  assert.deepEqual(negotiateDiscovery('application/yaml', all), { format: 'yaml' });
   assert.deepEqual(negotiateDiscovery(undefined, all), { format: 'json' });
 });

@@ -29,7 +29,7 @@ test('client-go\'s Accept gets protobuf for built-in resources and JSON for cust
 test('PartialObjectMetadata in protobuf for any resource; a Table never', () => {
   const pom = `${PB};as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`;
   for (const r of [configmaps, crontabs]) {
-    assert.deepEqual(negotiate(req(`${pom}, application/json`, r), ['Table', 'PartialObjectMetadataList']), { format: 'protobuf', view: 'PartialObjectMetadataList', contentType: pom });
+    assert.deepEqual(negotiate(req(`${pom}, application/json`, r), ['Table', 'PartialObjectMetadataList']), { format: 'protobuf', view: 'PartialObjectMetadataList', contentType: PB });
   }
   const table = `${PB};as=Table;g=meta.k8s.io;v=v1`;
   assert.equal(negotiate(req(`${table}, application/json;as=Table;g=meta.k8s.io;v=v1`, configmaps), ['Table']).format, 'json');

@@ -90,9 +90,10 @@ describe('cached bytes equal a fresh encoding', () => {
       const one = (items: KubeObject[]) => written(neg, (res, n) => writeObject(res, n, configMaps, 200, items[0]!, view));
       const list = (items: KubeObject[]) => written(neg, (res, n) => writeList(res, n, configMaps, items, '9', 'tok', 3, view));
       // The second write of a shared object comes from its cache.
+      // A metadata view has one shape: PartialObjectMetadata of an object, the List of a list.
       for (let i = 0; i < 2; i++) {
-        assert.deepEqual(one(shared), one(fresh));
-        assert.deepEqual(list(shared), list(fresh));
+        if (neg.view !== 'PartialObjectMetadataList') assert.deepEqual(one(shared), one(fresh));
+        if (neg.view !== 'PartialObjectMetadata') assert.deepEqual(list(shared), list(fresh));
       }
     });
   }
@@ -113,7 +114,6 @@ describe('cached bytes equal a fresh encoding', () => {
       const ev = { type, object: cm('a', '7') };
       for (let i = 0; i < 2; i++) {
         assert.equal(watchFrame('json', type, obj).toString(), `${JSON.stringify(ev)}\n`);
-        assert.equal(watchFrame('yaml', type, obj), `---\n${toYaml(ev)}`);
         assert.deepEqual(watchFrame('protobuf', type, obj), encodeProtobufWatchEvent(type, cm('a', '7')));
       }
     }

@@ -25,7 +25,7 @@ export async function deleteHandler(ctx: HandlerContext): Promise<void> {
 }
 
 export async function deleteCollectionHandler(ctx: HandlerContext): Promise<void> {
-  const neg = negotiate(ctx.req, []);
+  const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadataList']);
   const params = deleteParamsOf(ctx.query, await deleteOptionsBody(ctx));
   const list = listParamsOf(ctx.query);
   const items = await ctx.store.deleteCollection(ctx.ri.namespace, list, params);

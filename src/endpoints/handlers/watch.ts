@@ -3,7 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { errors } from '../../api/errors.js';
 import type { HandlerContext } from './context.js';
-import { negotiate } from '../negotiate.js';
+import { negotiateWatch } from '../negotiate.js';
 import { protobufWatchMediaType } from '../../api/protobuf/index.js';
 import { partialMetadataOf, watchFrame } from '../encoded.js';
 import { includeObjectOf, intParam, listParamsOf } from './params.js';
@@ -33,7 +33,7 @@ function drainedOrClosed(res: HandlerContext['res']): Promise<void> {
 }
 
 export async function watchHandler(ctx: HandlerContext): Promise<void> {
-  const neg = negotiate(ctx.req, ['Table', 'PartialObjectMetadata']);
+  const neg = negotiateWatch(ctx.req, ['Table', 'PartialObjectMetadata']);
   const params = listParamsOf(ctx.query, true);
   // A watch of one object is a watch of the collection filtered by name, as upstream does it.
   if (ctx.ri.name) {
@@ -79,7 +79,8 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
   };
   try {
     for await (const ev of watcher) {
-      if (res.destroyed) break;
+      // Upstream negotiates this view for a watch, fails to transform the first event and ends the stream.
+      if (res.destroyed || neg.view === 'PartialObjectMetadataList') break;
       if (ev.type === 'BOOKMARK') {
         ev.object.apiVersion = ctx.info.group ? `${ctx.info.group}/${ctx.info.version}` : ctx.info.version;
         ev.object.kind = ctx.info.kind;
