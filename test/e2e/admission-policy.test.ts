@@ -1,5 +1,5 @@
 // ValidatingAdmissionPolicy end to end with kubectl: CEL rules over Deployments, ConfigMap params,
-// Warn bindings, compile errors refused at create, type-checking status, and webhook
+// Warn bindings, compile errors refused at create, type-checking status against the schema, and webhook
 // matchConditions that skip a (broken) webhook.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -103,6 +103,21 @@ ${binding('warn-replicas-binding', 'warn-replicas', '  validationActions: [Warn]
     const r = await apply(policy('broken', '', '    - expression: "object.spec.replicas <="\n'));
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /spec\.validations\[0\]\.expression: Invalid value: "object\.spec\.replicas <=": compilation failed: ERROR: <input>:1:/);
+  });
+
+  it('type checks against the Deployment schema and writes the warnings to status.typeChecking', async () => {
+    await ok(['apply', '-f', '-'], policy('typo', '', '    - expression: "object.spec.replica > 1"\n    - expression: "object.spec.replicas > 1"\n'));
+    const jsonpath = (path: string) => ok(['get', 'validatingadmissionpolicy', 'typo', '-o', `jsonpath=${path}`]);
+    await eventually(s, 'status.observedGeneration', async () => (await jsonpath('{.status.observedGeneration}')) === '1');
+    const warnings = JSON.parse(await jsonpath('{.status.typeChecking.expressionWarnings}')) as Array<{ fieldRef: string; warning: string }>;
+    assert.deepEqual(warnings, [{
+      fieldRef: 'spec.validations[0].expression',
+      warning: "apps/v1, Kind=Deployment: ERROR: <input>:1:12: undefined field 'replica'\n | object.spec.replica > 1\n | ...........^\n",
+    }]);
+    // A new generation is checked again; a clean policy has no warnings.
+    await ok(['apply', '-f', '-'], policy('typo', '', '    - expression: "object.spec.replicas > 1"\n'));
+    await eventually(s, 'the second generation', async () => (await jsonpath('{.status.observedGeneration}')) === '2');
+    assert.equal(await jsonpath('{.status.typeChecking}'), '{}');
   });
 
   it('skips a webhook whose matchConditions are false', async () => {
