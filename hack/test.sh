@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 NODE=${NODE:-node}
 
 have_etcd() { etcd --version >/dev/null 2>&1; }
+have_etcdctl() { etcdctl version >/dev/null 2>&1; }
 
-if ! have_etcd && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "etcd is not installed: installing Debian's etcd-server"
-  { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y etcd-server >/dev/null; } \
+if { ! have_etcd || ! have_etcdctl; } && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "etcd or etcdctl is not installed: installing Debian's etcd-server and etcd-client"
+  { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y etcd-server etcd-client >/dev/null; } \
     || echo "installing etcd-server failed; going on without etcd"
 fi
 
