@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { RequestHandler } from 'express';
 import type { Catalog } from '../api/catalog.js';
 import type { DiscoveryAggregation } from '../endpoints/discovery.js';
-import type { OpenAPIExtra } from '../endpoints/openapi.js';
+import type { OpenAPIExtra } from '../api/openapi-documents.js';
 import { Informer } from '../registry/informer.js';
 import type { Store } from '../registry/store.js';
 import { AutoRegister } from './autoregister.js';

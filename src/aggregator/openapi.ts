@@ -2,7 +2,7 @@
 // (kube-openapi's merge: the local spec wins path and definition clashes), and for v3 the
 // backend's document for its own group version. Fetched when an APIService changes and on a
 // resync, with the backend's ETag; a backend that fails keeps its last good spec.
-import type { OpenAPIExtra } from '../endpoints/openapi.js';
+import type { OpenAPIExtra } from '../api/openapi-documents.js';
 import { log } from '../observability/logger.js';
 import type { BackendGet } from './discovery.js';
 import { aggregatorMetrics } from './metrics.js';

@@ -3,10 +3,11 @@
 // (upper-case hex), conditional GETs, and hash-pinned v3 URLs that are immutable or redirect to
 // the current hash.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { type Request, type Response, Router } from 'express';
 import { errors } from '../api/errors.js';
+import { builtinV3Documents, type OpenAPIExtra } from '../api/openapi-documents.js';
 import { parseAccept, type MediaRange } from './negotiate.js';
 import { encodeOpenAPIv2Document } from './openapi-v2-protobuf.js';
 import { writeError } from './status-writer.js';
@@ -102,13 +103,7 @@ interface V3Set {
 }
 
 function loadBuiltinV3(): Map<string, Document> {
-  const dir = new URL('openapi-v3/', generatedDir);
-  const docs = new Map<string, Document>();
-  for (const f of readdirSync(dir).sort()) {
-    if (!f.endsWith('.json')) continue;
-    docs.set(f.slice(0, -'.json'.length).split('__').join('/'), documentOf(readFileSync(new URL(f, dir))));
-  }
-  return docs;
+  return new Map([...builtinV3Documents()].map(([path, body]) => [path, documentOf(body)]));
 }
 
 function v3SetOf(docs: Map<string, Document>): V3Set {
@@ -117,14 +112,6 @@ function v3SetOf(docs: Map<string, Document>): V3Set {
     paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${docs.get(key)!.hash}` };
   }
   return { docs, index: documentOf(Buffer.from(JSON.stringify({ paths }))) };
-}
-
-/** OpenAPI published beside the built-in API (the CRDs'), rebuilt into the documents when its revision moves. */
-export interface OpenAPIExtra {
-  revision(): number;
-  v2(): { paths: Record<string, unknown>; definitions: Record<string, unknown>; parameters?: Record<string, unknown> };
-  /** 'apis/<group>/<version>' → a whole v3 document. */
-  v3(): Map<string, object>;
 }
 
 interface V2Served {

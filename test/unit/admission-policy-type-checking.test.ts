@@ -6,7 +6,7 @@ import { builtinCatalog } from '../../src/api/catalog.js';
 import { SchemaResolver } from '../../src/admission/policy/schema-resolver.js';
 import { typeCheck, typesToCheck } from '../../src/admission/policy/type-checking.js';
 import type { NamedRule, PolicySpec } from '../../src/admission/policy/types.js';
-import type { OpenAPIExtra } from '../../src/endpoints/openapi.js';
+import type { OpenAPIExtra } from '../../src/api/openapi-documents.js';
 
 const catalog = builtinCatalog();
 const schemas = new SchemaResolver();

@@ -6,12 +6,11 @@
 // upstream's SchemaDeclType exposes to CEL is kept, so the CRD engine's declType builds the type:
 // nodes without a type (Quantity, JSON) and lists or maps of them are left out, and objects that
 // preserve unknown fields expose only their declared properties.
-import { readFileSync } from 'node:fs';
 import { groupVersion } from '../../api/resource-info.js';
 import type { JSONSchemaProps } from '../../apiextensions/types.js';
 import { declType } from '../../apiextensions/cel/schema-types.js';
 import type { CelT } from '../../cel/types.js';
-import type { OpenAPIExtra } from '../../endpoints/openapi.js';
+import { builtinV3Components, type OpenAPIExtra, type SchemaComponents as Components, type SchemaNode as Node } from '../../api/openapi-documents.js';
 
 export interface GroupVersionKind {
   group: string;
@@ -19,28 +18,8 @@ export interface GroupVersionKind {
   kind: string;
 }
 
-type Node = Record<string, unknown>;
-type Components = Record<string, Node>;
-
 const REF = '#/components/schemas/';
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const builtinDocs = new Map<string, Components | undefined>();
-
-/** The generated document of a built-in group version ('apis/apps/v1' → apis__apps__v1.json). */
-function builtinComponents(path: string): Components | undefined {
-  if (!builtinDocs.has(path)) {
-    let schemas: Components | undefined;
-    try {
-      const file = new URL(`../../generated/openapi-v3/${path.split('/').join('__')}.json`, import.meta.url);
-      schemas = (JSON.parse(readFileSync(file, 'utf8')) as { components?: { schemas?: Components } }).components?.schemas;
-    } catch {
-      schemas = undefined;
-    }
-    builtinDocs.set(path, schemas);
-  }
-  return builtinDocs.get(path);
-}
 
 /** refOf: a $ref, or one wrapped in a single allOf to keep its description. */
 function refOf(s: Node): string | undefined {
@@ -49,21 +28,27 @@ function refOf(s: Node): string | undefined {
   return Array.isArray(allOf) && allOf.length === 1 && isNode(allOf[0]) ? refOf(allOf[0]) : undefined;
 }
 
-class UnresolvedRef extends Error {}
+/** What one expansion walks: the document's components, the references being expanded, and whether one did not resolve. */
+interface Walk {
+  components: Components;
+  expanding: Set<string>;
+  unresolved: boolean;
+}
 
 /** The node with references expanded and unexposed parts dropped; undefined when CEL cannot see it. */
-function exposed(s: Node, components: Components, expanding: Set<string>): JSONSchemaProps | undefined {
+function exposed(s: Node, walk: Walk): JSONSchemaProps | undefined {
   const ref = refOf(s);
   if (ref !== undefined) {
-    if (expanding.has(ref)) return { type: 'object' };
-    const target = ref.startsWith(REF) ? components[ref.slice(REF.length)] : undefined;
-    if (!target) throw new UnresolvedRef(ref);
-    expanding.add(ref);
-    try {
-      return exposed(target, components, expanding);
-    } finally {
-      expanding.delete(ref);
+    if (walk.expanding.has(ref)) return { type: 'object' };
+    const target = ref.startsWith(REF) ? walk.components[ref.slice(REF.length)] : undefined;
+    if (!target) {
+      walk.unresolved = true;
+      return undefined;
     }
+    walk.expanding.add(ref);
+    const out = exposed(target, walk);
+    walk.expanding.delete(ref);
+    return out;
   }
   const limits = (...keys: Array<keyof JSONSchemaProps>): JSONSchemaProps =>
     Object.fromEntries(keys.filter(k => s[k] !== undefined).map(k => [k, s[k]])) as JSONSchemaProps;
@@ -71,17 +56,17 @@ function exposed(s: Node, components: Components, expanding: Set<string>): JSONS
   const embedded = s['x-kubernetes-embedded-resource'] === true ? { 'x-kubernetes-embedded-resource': true } : {};
   switch (s['type']) {
     case 'array': {
-      const items = isNode(s['items']) ? exposed(s['items'], components, expanding) : undefined;
+      const items = isNode(s['items']) ? exposed(s['items'], walk) : undefined;
       return items && { ...limits('type', 'maxItems'), items };
     }
     case 'object': {
       if (isNode(s['additionalProperties'])) {
-        const value = exposed(s['additionalProperties'], components, expanding);
+        const value = exposed(s['additionalProperties'], walk);
         return value && { ...limits('type', 'maxProperties', 'required'), ...embedded, additionalProperties: value };
       }
       const properties: Record<string, JSONSchemaProps> = {};
       for (const [name, p] of Object.entries(isNode(s['properties']) ? s['properties'] : {})) {
-        const field = isNode(p) ? exposed(p, components, expanding) : undefined;
+        const field = isNode(p) ? exposed(p, walk) : undefined;
         if (field) properties[name] = field;
       }
       return { ...limits('type', 'required', 'default'), ...embedded, properties };
@@ -105,17 +90,14 @@ export class SchemaResolver {
   /** The kind's schema with references expanded and only what CEL sees; undefined when not published. */
   schema(gvk: GroupVersionKind): JSONSchemaProps | undefined {
     const path = gvk.group ? `apis/${groupVersion(gvk)}` : `api/${gvk.version}`;
-    const components = builtinComponents(path)
+    const components = builtinV3Components(path)
       ?? (this.extra?.v3().get(path) as { components?: { schemas?: Components } } | undefined)?.components?.schemas;
     if (!components) return undefined;
     const root = Object.values(components).find(s => Array.isArray(s['x-kubernetes-group-version-kind']) && s['x-kubernetes-group-version-kind'].some(namesKind(gvk)));
     if (!root) return undefined;
-    try {
-      return exposed(root, components, new Set());
-    } catch (e) {
-      if (e instanceof UnresolvedRef) return undefined;
-      throw e;
-    }
+    const walk: Walk = { components, expanding: new Set(), unresolved: false };
+    const schema = exposed(root, walk);
+    return walk.unresolved ? undefined : schema;
   }
 
   /** The CEL type of the kind's objects (a resource root), kept until the published OpenAPI changes. */
