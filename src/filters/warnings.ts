@@ -2,8 +2,8 @@
 // `Warning: 299 - "..."` headers, while the headers have not been sent yet.
 import type { NextFunction, Request, Response } from 'express';
 import { withWarnings } from '../api/warnings.js';
-import { addWarnings } from '../endpoints/handlers/decode-body.js';
+import { recordWarning } from './warning-recorder.js';
 
 export function warningsFilter(_req: Request, res: Response, next: NextFunction): void {
-  withWarnings(message => { if (!res.headersSent) addWarnings(res, [message]); }, next);
+  withWarnings(message => recordWarning(res, message), next);
 }

@@ -183,8 +183,16 @@ function externalSourceFromV1(s: Obj): Obj {
   };
 }
 
-/** One entry of the metrics annotation as a v2 MetricSpec. Throws GoDecodeError on a type mismatch. */
-export function metricSpecFromV1(v: unknown): Obj {
+/** The converters of one v1 annotation entry's sources (a spec's targets or a status's current values). */
+interface SourcesFromV1 {
+  object(s: Obj): Obj;
+  pods(s: Obj): Obj;
+  resource(s: Obj, container: boolean): Obj;
+  external(s: Obj): Obj;
+}
+
+/** One annotation entry as a v2 metric: its type and each source the entry has, converted. */
+function metricFromV1(v: unknown, from: SourcesFromV1): Obj {
   const m = readObj(v) ?? {};
   const out: Obj = { type: readString(goField(m, 'type')) ?? '' };
   const object = readObj(goField(m, 'object'));
@@ -192,12 +200,17 @@ export function metricSpecFromV1(v: unknown): Obj {
   const resource = readObj(goField(m, 'resource'));
   const containerResource = readObj(goField(m, 'containerResource'));
   const external = readObj(goField(m, 'external'));
-  if (object) out['object'] = objectSourceFromV1(object);
-  if (pods) out['pods'] = podsSourceFromV1(pods);
-  if (resource) out['resource'] = resourceSourceFromV1(resource, false);
-  if (containerResource) out['containerResource'] = resourceSourceFromV1(containerResource, true);
-  if (external) out['external'] = externalSourceFromV1(external);
+  if (object) out['object'] = from.object(object);
+  if (pods) out['pods'] = from.pods(pods);
+  if (resource) out['resource'] = from.resource(resource, false);
+  if (containerResource) out['containerResource'] = from.resource(containerResource, true);
+  if (external) out['external'] = from.external(external);
   return out;
+}
+
+/** One entry of the metrics annotation as a v2 MetricSpec. Throws GoDecodeError on a type mismatch. */
+export function metricSpecFromV1(v: unknown): Obj {
+  return metricFromV1(v, { object: objectSourceFromV1, pods: podsSourceFromV1, resource: resourceSourceFromV1, external: externalSourceFromV1 });
 }
 
 function objectStatusFromV1(s: Obj): Obj {
@@ -239,17 +252,5 @@ function externalStatusFromV1(s: Obj): Obj {
 
 /** One entry of the current-metrics annotation as a v2 MetricStatus. Throws GoDecodeError on a type mismatch. */
 export function metricStatusFromV1(v: unknown): Obj {
-  const m = readObj(v) ?? {};
-  const out: Obj = { type: readString(goField(m, 'type')) ?? '' };
-  const object = readObj(goField(m, 'object'));
-  const pods = readObj(goField(m, 'pods'));
-  const resource = readObj(goField(m, 'resource'));
-  const containerResource = readObj(goField(m, 'containerResource'));
-  const external = readObj(goField(m, 'external'));
-  if (object) out['object'] = objectStatusFromV1(object);
-  if (pods) out['pods'] = podsStatusFromV1(pods);
-  if (resource) out['resource'] = resourceStatusFromV1(resource, false);
-  if (containerResource) out['containerResource'] = resourceStatusFromV1(containerResource, true);
-  if (external) out['external'] = externalStatusFromV1(external);
-  return out;
+  return metricFromV1(v, { object: objectStatusFromV1, pods: podsStatusFromV1, resource: resourceStatusFromV1, external: externalStatusFromV1 });
 }
