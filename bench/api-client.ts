@@ -41,8 +41,7 @@ export class ApiClient {
   /** `extraHeaders` adds request headers (Impersonate-User, say). */
   request(method: string, path: string, body?: string, extraHeaders: Record<string, string> = {}): Promise<ApiResponse> {
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const headers: Record<string, string> = { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...extraHeaders };
       const req = request({ host: this.host, port: this.port, servername: 'localhost', path, method, headers, agent: this.agent }, res => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

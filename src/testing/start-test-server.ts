@@ -51,6 +51,8 @@ export interface StartApiServerOptions {
   flags?: string[] | ((pki: DevPkiPaths) => string[]);
   /** How long to wait for /readyz (default 30 s). */
   readyTimeoutMs?: number;
+  /** Flags for the child's node itself (e.g. --cpu-prof for a benchmark); not with inProcess. */
+  nodeFlags?: string[];
 }
 
 export interface ApiServer {
@@ -138,8 +140,8 @@ interface Process {
   stop(): Promise<void>;
 }
 
-function childProcess(args: string[]): Process {
-  const proc: ChildProcess = spawn(process.execPath, [ENTRYPOINT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function childProcess(args: string[], nodeFlags: string[]): Process {
+  const proc: ChildProcess = spawn(process.execPath, [...nodeFlags, ENTRYPOINT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
   proc.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
@@ -216,7 +218,7 @@ export async function startApiServer(opts: StartApiServerOptions = {}): Promise<
   const cleanup = () => { if (temporary) rmSync(dataDir, { recursive: true, force: true }); };
   let proc: Process;
   try {
-    proc = opts.inProcess ? inProcess(args) : childProcess(args);
+    proc = opts.inProcess ? inProcess(args) : childProcess(args, opts.nodeFlags ?? []);
   } catch (e) {
     cleanup();
     throw e;
