@@ -51,6 +51,8 @@ export interface StartApiServerOptions {
   flags?: string[] | ((pki: DevPkiPaths) => string[]);
   /** How long to wait for /readyz (default 30 s). */
   readyTimeoutMs?: number;
+  /** Options for the child's node, e.g. --cpu-prof (which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }
 
 export interface ApiServer {
@@ -138,8 +140,8 @@ interface Process {
   stop(): Promise<void>;
 }
 
-function childProcess(args: string[]): Process {
-  const proc: ChildProcess = spawn(process.execPath, [ENTRYPOINT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function childProcess(args: string[], nodeArgs: string[]): Process {
+  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, ENTRYPOINT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
   proc.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
@@ -216,7 +218,7 @@ export async function startApiServer(opts: StartApiServerOptions = {}): Promise<
   const cleanup = () => { if (temporary) rmSync(dataDir, { recursive: true, force: true }); };
   let proc: Process;
   try {
-    proc = opts.inProcess ? inProcess(args) : childProcess(args);
+    proc = opts.inProcess ? inProcess(args) : childProcess(args, opts.nodeArgs ?? []);
   } catch (e) {
     cleanup();
     throw e;
