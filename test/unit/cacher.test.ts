@@ -330,7 +330,11 @@ describe('Cacher', () => {
     const fastEvents = nextEvents(fast, 6);
     // Let both register before writing.
     await new Promise((r) => setTimeout(r, 20));
-    for (let i = 1; i <= 6; i++) await c.guaranteedUpdate(key('a'), (cur) => ({ ...cur!, data: { v: String(i) } }));
+    for (let i = 1; i <= 6; i++) {
+      await c.guaranteedUpdate(key('a'), (cur) => ({ ...cur!, data: { v: String(i) } }));
+      // One write per event-loop turn, as writes to etcd come: the cache hands out a turn's changes together.
+      await new Promise((r) => setImmediate(r));
+    }
     assert.equal((await fastEvents).length, 6);
     fast.stop();
     const got = await nextEvents(slow, 100, 2000);
