@@ -2,6 +2,7 @@
 // pool, plus a reader for one watch stream.
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import { parse } from 'yaml';
 
 interface Kubeconfig {
@@ -62,6 +63,18 @@ export class ApiClient {
 
   /** Opens a watch on its own connection and calls onLine for each JSON line; resolves once the headers are in. */
   watch(path: string, onLine: (line: string) => void): Promise<WatchStream> {
+    let rest = '';
+    // A UTF-8 character may be split between chunks.
+    const utf8 = new StringDecoder('utf8');
+    return this.watchBytes(path, chunk => {
+      const lines = (rest + utf8.write(chunk)).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) if (line) onLine(line);
+    });
+  }
+
+  /** Like watch, but hands over the stream's bytes as they arrive (a line may span chunks). */
+  watchBytes(path: string, onChunk: (chunk: Buffer) => void): Promise<WatchStream> {
     return new Promise((resolve, reject) => {
       const req = request({ host: this.host, port: this.port, servername: 'localhost', path, method: 'GET', headers: { Accept: 'application/json' }, agent: false, ...this.tls }, res => {
         if (res.statusCode !== 200) {
@@ -69,13 +82,7 @@ export class ApiClient {
           res.resume();
           return;
         }
-        let rest = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          const lines = (rest + chunk).split('\n');
-          rest = lines.pop()!;
-          for (const line of lines) if (line) onLine(line);
-        });
+        res.on('data', onChunk);
         const ended = new Promise<void>(r => { res.on('close', () => r()); });
         resolve({ ended, close: () => req.destroy() });
       });

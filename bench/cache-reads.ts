@@ -2,7 +2,9 @@
 // (resourceVersion=0, consistent, and by label selecting 200), fan-out of 50 events to 200
 // watchers, and the create rate with 200 watchers open against none.
 import { randomBytes } from 'node:crypto';
-import type { ApiClient, WatchStream } from './api-client.js';
+import { Worker } from 'node:worker_threads';
+import type { ApiClient } from './api-client.js';
+import type { WatchersJob, WatchersMessage } from './fanout-watchers.js';
 import { runCount, runFor, type Rate } from './pool.js';
 
 const SIZE = 2000;
@@ -24,8 +26,17 @@ export interface CacheBenchResult {
   fanOutMs: number;
   /** Of which after the last write was answered: the delivery itself. */
   fanOutTailMs: number;
+  /** From the first write until half the watchers had all 50. */
+  fanOutMedianMs: number;
   createsAlone: Rate;
   createsWatched: Rate;
+  /** Server CPU (process_cpu_seconds_total) in microseconds. */
+  cpu: {
+    perCreateUs: number;
+    perWatchedCreateUs: number;
+    /** The fan-out's CPU less its 50 creates' (at the unwatched rate), per event per watcher. */
+    perEventWatcherUs: number;
+  };
 }
 
 async function expectItems(api: ApiClient, path: string, n: number): Promise<void> {
@@ -33,20 +44,52 @@ async function expectItems(api: ApiClient, path: string, n: number): Promise<voi
   if (items.length !== n) throw new Error(`bench: ${path} has ${items.length} items, wanted ${n}`);
 }
 
-/** Opens `count` watches from rv; onAdded gets the watcher's index for each ADDED event. */
-async function openWatchers(api: ApiClient, ns: string, rv: string, count: number, onAdded: (w: number) => void): Promise<WatchStream[]> {
-  const path = `${collection(ns)}?watch=true&resourceVersion=${rv}`;
-  const streams: WatchStream[] = [];
-  // A few at a time: each is its own TLS connection.
-  for (let i = 0; i < count; i += 20) {
-    streams.push(...await Promise.all(Array.from({ length: Math.min(20, count - i) }, (_, j) => api.watch(path, line => {
-      if ((JSON.parse(line) as { type: string }).type === 'ADDED') onAdded(i + j);
-    }))));
-  }
-  return streams;
+/** The server's CPU seconds so far (process_cpu_seconds_total from /metrics). */
+async function serverCpuSeconds(api: ApiClient): Promise<number> {
+  const text = (await api.expect(200, 'GET', '/metrics')).toString('utf8');
+  const m = /^process_cpu_seconds_total ([0-9.e+-]+)$/m.exec(text);
+  if (!m) throw new Error('/metrics has no process_cpu_seconds_total');
+  return Number(m[1]);
 }
 
-export async function cacheBench(api: ApiClient, timedMs: number): Promise<CacheBenchResult> {
+interface WatcherThread {
+  /** Per watcher, when its last expected event arrived (ms since the epoch). */
+  delivered: Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/** Opens `count` watches of path on their own thread (bench/fanout-watchers.ts), each expecting `events` ADDED events. */
+async function openWatcherThread(kubeconfig: string, path: string, count: number, events: number): Promise<WatcherThread> {
+  const worker = new Worker(new URL('./fanout-watchers.js', import.meta.url), { workerData: { kubeconfig, path, count, events } satisfies WatchersJob });
+  let open: () => void = () => {};
+  let delivered: (at: number[]) => void = () => {};
+  let fail: (e: Error) => void = () => {};
+  const opened = new Promise<void>((res, rej) => { open = res; fail = rej; });
+  const done = new Promise<number[]>((res, rej) => {
+    delivered = res;
+    const failOpen = fail;
+    fail = e => { failOpen(e); rej(e); };
+  });
+  // Awaited by the caller; this only keeps a failure before then from counting as unhandled.
+  done.catch(() => {});
+  worker.on('message', (m: WatchersMessage) => {
+    if (m.type === 'open') open();
+    else if (m.type === 'done') delivered(m.at);
+    else fail(new Error(`bench watchers: ${m.error}`));
+  });
+  worker.on('error', fail);
+  const exited = new Promise<void>(r => worker.once('exit', () => r()));
+  await opened;
+  return {
+    delivered: done,
+    close: async () => {
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}
+
+export async function cacheBench(api: ApiClient, kubeconfig: string, timedMs: number): Promise<CacheBenchResult> {
   const ns = 'bench-cache';
   await api.expect(201, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
   await runCount(CONCURRENCY, SIZE, async i => {
@@ -64,31 +107,44 @@ export async function cacheBench(api: ApiClient, timedMs: number): Promise<Cache
     lists.push({ name: p.name, rate: await runFor(LIST_CONCURRENCY, timedMs, async () => { await api.expect(200, 'GET', p.path); }) });
   }
 
-  const fan = 'bench-fan';
+  return { lists, ...await fanOutBench(api, kubeconfig, 'bench-fan') };
+}
+
+/** The fan-out rows, in a new namespace `fan`: creates alone, 50 events to 200 watchers, creates watched. */
+export async function fanOutBench(api: ApiClient, kubeconfig: string, fan: string): Promise<Omit<CacheBenchResult, 'lists'>> {
   await api.expect(201, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: fan } }));
+  const aloneCpu = await serverCpuSeconds(api);
   const createsAlone = await runCount(CONCURRENCY, CREATES, async i => { await api.expect(201, 'POST', collection(fan), body(fan, `alone-${i}`)); });
+  const cpuPerCreate = (await serverCpuSeconds(api) - aloneCpu) / CREATES;
   const rv = (JSON.parse((await api.expect(200, 'GET', collection(fan))).toString('utf8')) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
-  const seen = new Array<number>(WATCHERS).fill(0);
-  let total = 0;
-  let target = 0;
-  let reached: () => void = () => {};
-  const streams = await openWatchers(api, fan, rv, WATCHERS, w => {
-    seen[w]! += 1;
-    if (++total === target) reached();
-  });
+  const watchers = await openWatcherThread(kubeconfig, `${collection(fan)}?watch=true&resourceVersion=${rv}`, WATCHERS, EVENTS);
   try {
-    const delivered = new Promise<void>(r => { reached = r; });
-    target = EVENTS * WATCHERS;
-    const t0 = performance.now();
+    const fanCpu = await serverCpuSeconds(api);
+    // Clocks as the watcher thread reads them: its performance.now() has another origin.
+    const now = () => performance.timeOrigin + performance.now();
+    const t0 = now();
     await Promise.all(Array.from({ length: EVENTS }, (_, i) => api.expect(201, 'POST', collection(fan), body(fan, `fan-${i}`))));
-    const written = performance.now();
-    await delivered;
-    const fanOutMs = performance.now() - t0;
-    const fanOutTailMs = performance.now() - written;
+    const written = now();
+    const at = (await watchers.delivered).sort((a, b) => a - b);
+    const fanOutCpu = await serverCpuSeconds(api) - fanCpu;
+    const last = at[at.length - 1]!;
+    const watchedCpu = await serverCpuSeconds(api);
     const createsWatched = await runCount(CONCURRENCY, CREATES, async i => { await api.expect(201, 'POST', collection(fan), body(fan, `watched-${i}`)); });
-    return { lists, fanOutMs, fanOutTailMs, createsAlone, createsWatched };
+    const cpuPerWatchedCreate = (await serverCpuSeconds(api) - watchedCpu) / CREATES;
+    return {
+      fanOutMs: last - t0,
+      fanOutTailMs: Math.max(0, last - written),
+      fanOutMedianMs: at[at.length >> 1]! - t0,
+      createsAlone,
+      createsWatched,
+      cpu: {
+        perCreateUs: cpuPerCreate * 1e6,
+        perWatchedCreateUs: cpuPerWatchedCreate * 1e6,
+        perEventWatcherUs: Math.max(0, fanOutCpu - EVENTS * cpuPerCreate) * 1e6 / (EVENTS * WATCHERS),
+      },
+    };
   } finally {
-    for (const s of streams) s.close();
+    await watchers.close();
   }
 }
 
@@ -97,6 +153,7 @@ export function formatCache(r: CacheBenchResult): string {
   for (const { name, rate } of r.lists) lines.push(`| ${name} | ${rate.perSecond.toFixed(0)} | ${rate.p50Ms.toFixed(1)} | ${rate.p99Ms.toFixed(1)} |`);
   lines.push(`| creates, no watchers (${CREATES}) | ${r.createsAlone.perSecond.toFixed(0)} | ${r.createsAlone.p50Ms.toFixed(1)} | ${r.createsAlone.p99Ms.toFixed(1)} |`);
   lines.push(`| creates, ${WATCHERS} watchers (${CREATES}) | ${r.createsWatched.perSecond.toFixed(0)} | ${r.createsWatched.p50Ms.toFixed(1)} | ${r.createsWatched.p99Ms.toFixed(1)} |`);
-  lines.push('', `${EVENTS} events to ${WATCHERS} watchers delivered in ${r.fanOutMs.toFixed(0)} ms from the first write (${r.fanOutTailMs.toFixed(0)} ms after the last write was answered); creates with ${WATCHERS} watchers / without: ${(r.createsWatched.perSecond / r.createsAlone.perSecond).toFixed(2)}`);
+  lines.push('', `${EVENTS} events to ${WATCHERS} watchers delivered in ${r.fanOutMs.toFixed(0)} ms from the first write (${r.fanOutTailMs.toFixed(0)} ms after the last write was answered; half the watchers had all ${EVENTS} at ${r.fanOutMedianMs.toFixed(0)} ms); creates with ${WATCHERS} watchers / without: ${(r.createsWatched.perSecond / r.createsAlone.perSecond).toFixed(2)}`);
+  lines.push(`server CPU: ${r.cpu.perCreateUs.toFixed(0)} µs per create without watchers, ${r.cpu.perWatchedCreateUs.toFixed(0)} µs with ${WATCHERS}; fan-out ${r.cpu.perEventWatcherUs.toFixed(1)} µs per event per watcher`);
   return lines.join('\n');
 }

@@ -232,7 +232,7 @@ async function main(): Promise<void> {
       if (storage !== 'etcd3') return run;
       // On the etcd server: custom resources beside ConfigMaps, the watch cache rows, then the worst single requests.
       const crd = formatCrd(await crdBench(api, { n: Math.min(N, 1000), timedMs: TIMED_MS, rss: () => rssBytes(api) }));
-      const cache = formatCache(await cacheBench(api, TIMED_MS));
+      const cache = formatCache(await cacheBench(api, server.kubeconfig, TIMED_MS));
       return { ...run, extra: `${crd}\n\n${cache}\n\n${formatWorst(await worstRequestBench(server))}` };
     } catch (e) {
       process.stderr.write(`--- ${label} server log tail ---\n${server.logs().slice(-3000)}\n`);

@@ -6,7 +6,8 @@ import { groupVersion } from '../api/resource-info.js';
 import { strategyFor, type Strategy } from '../api/strategy.js';
 import type { KubeObject, Status } from '../api/types.js';
 import { isStorageError, StorageError } from '../storage/errors.js';
-import type { ListResult, Preconditions, ReadOptions, Storage, Watcher } from '../storage/interface.js';
+import type { ListResult, Preconditions, ReadOptions, Storage, WatchEvent, Watcher } from '../storage/interface.js';
+import { watchBatches } from '../storage/watch-batches.js';
 import { formOf, isShared, memo, rememberForm, share } from '../storage/shared.js';
 import type { Admission } from './admission.js';
 import type { StoreHooks, WriteTxn } from './store-hooks.js';
@@ -47,6 +48,11 @@ export interface UpdateResult {
 
 /** Computes the object to write from the current one (null when it does not exist). */
 export type Mutation = (current: KubeObject | null) => Promise<KubeObject> | KubeObject;
+
+/** An event carrying a stored object to convert to the served version (a bookmark carries only a resourceVersion). */
+function isObjectEvent(ev: WatchEvent): ev is Extract<WatchEvent, { type: 'ADDED' | 'MODIFIED' | 'DELETED' }> {
+  return ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED';
+}
 
 export class Store {
   readonly strategy: Strategy;
@@ -98,7 +104,7 @@ export class Store {
     if (stored.length === 0) return [];
     const custom = this.info.custom;
     const formKey = custom ?? this.info;
-    if (!custom) return stored.map(o => (isShared(o) ? memo(o, formKey, () => share(fromStorage(this.info, o))) : fromStorage(this.info, o)));
+    if (!custom) return stored.map(o => this.builtinOut(o));
     const cacheable = (o: KubeObject) => custom.conversionCacheable && isShared(o);
     const out = stored.map(o => (cacheable(o) ? formOf<KubeObject>(o, formKey) : undefined));
     const missing = stored.flatMap((o, i) => (out[i] ? [] : [i]));
@@ -112,6 +118,11 @@ export class Store {
       rememberForm(o, formKey, out[i]);
     });
     return out as KubeObject[];
+  }
+
+  /** A built-in type's stored object as served (synchronous: no webhook), shared when the stored one is. */
+  private builtinOut(stored: KubeObject): KubeObject {
+    return isShared(stored) ? memo(stored, this.info, () => share(fromStorage(this.info, stored))) : fromStorage(this.info, stored);
   }
 
   /** A served object in its storage version. */
@@ -161,28 +172,38 @@ export class Store {
       ...(opts?.shared ? { shared: true } : {}),
     });
     const out = (o: KubeObject) => this.out(o);
+    const builtinOut = (o: KubeObject) => this.builtinOut(o);
     const custom = this.info.custom;
-    return {
-      stop: () => inner.stop(),
-      async *[Symbol.asyncIterator]() {
-        for await (const ev of inner) {
-          // Bookmarks carry only a resourceVersion: nothing to convert.
-          if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED' && ev.type !== 'DELETED') {
-            yield ev;
+    async function* batches(): AsyncIterable<WatchEvent[]> {
+      for await (const batch of watchBatches(inner)) {
+        if (!custom) {
+          yield batch.map(ev => (isObjectEvent(ev) ? { type: ev.type, object: builtinOut(ev.object) } : ev));
+          continue;
+        }
+        const served: WatchEvent[] = [];
+        for (const ev of batch) {
+          if (!isObjectEvent(ev)) {
+            served.push(ev);
             continue;
           }
-          let object: KubeObject;
           try {
-            object = await out(ev.object);
+            served.push({ type: ev.type, object: await out(ev.object) });
           } catch (e) {
             // A custom resource whose conversion fails ends the watch with the error, as upstream's watcher does.
-            if (!custom) throw e;
-            yield { type: 'ERROR', object: errors.internal(e instanceof Error ? e.message : String(e)).toStatus() };
+            served.push({ type: 'ERROR', object: errors.internal(e instanceof Error ? e.message : String(e)).toStatus() });
+            yield served;
             inner.stop();
             return;
           }
-          yield { type: ev.type, object };
         }
+        yield served;
+      }
+    }
+    return {
+      stop: () => inner.stop(),
+      batches,
+      async *[Symbol.asyncIterator]() {
+        for await (const events of batches()) yield* events;
       },
     };
   }

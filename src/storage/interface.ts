@@ -73,6 +73,12 @@ export interface WatchOptions {
  */
 export interface Watcher extends AsyncIterable<WatchEvent> {
   stop(): void;
+  /**
+   * Optional: the same events, each batch all that was queued when the consumer asked (a burst the
+   * watch cache fanned out in one turn), so a consumer wakes once per burst, not once per event.
+   * A consumer iterates either this or the watcher itself, not both. See watchBatches.
+   */
+  batches?(): AsyncIterable<WatchEvent[]>;
 }
 
 /** Computes the new object from the current one; throw an ApiError to abort. */

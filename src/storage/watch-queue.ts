@@ -47,6 +47,10 @@ export class WatchQueue implements Watcher {
     wake?.();
   }
 
+  private waitForMore(): Promise<void> {
+    return new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
     try {
       for (;;) {
@@ -56,7 +60,22 @@ export class WatchQueue implements Watcher {
           continue;
         }
         if (this.ended) return;
-        await new Promise<void>((resolve) => (this.wake = resolve));
+        await this.waitForMore();
+      }
+    } finally {
+      this.stop();
+    }
+  }
+
+  async *batches(): AsyncIterable<WatchEvent[]> {
+    try {
+      for (;;) {
+        if (this.buffer.length > 0) {
+          yield this.buffer.splice(0);
+          continue;
+        }
+        if (this.ended) return;
+        await this.waitForMore();
       }
     } finally {
       this.stop();

@@ -66,6 +66,8 @@ export interface TestServerOptions {
   pkiFlags?: (pki: DevPkiPaths) => string[];
   /** The backend, overriding KAS_TEST_STORAGE (a suite about etcd itself says etcd3). */
   storage?: 'etcd3' | 'sqlite';
+  /** Options for the server's node (a benchmark's --cpu-prof). */
+  nodeFlags?: string[];
 }
 
 export async function startTestServer(extraFlags: string[] = [], opts: TestServerOptions = {}): Promise<TestServer> {
@@ -76,6 +78,7 @@ export async function startTestServer(extraFlags: string[] = [], opts: TestServe
     api = await startApiServer({
       ...(etcd ? { etcd: { servers: [etcd.endpoint], caFile: etcd.caFile, certFile: etcd.certFile, keyFile: etcd.keyFile } } : {}),
       ...(opts.selfSignedServing ? { selfSignedServing: true } : {}),
+      ...(opts.nodeFlags ? { nodeFlags: opts.nodeFlags } : {}),
       flags: pki => [...(opts.pkiFlags ? opts.pkiFlags(pki) : []), ...extraFlags],
     });
   } catch (e) {

@@ -330,7 +330,11 @@ describe('Cacher', () => {
     const fastEvents = nextEvents(fast, 6);
     // Let both register before writing.
     await new Promise((r) => setTimeout(r, 20));
-    for (let i = 1; i <= 6; i++) await c.guaranteedUpdate(key('a'), (cur) => ({ ...cur!, data: { v: String(i) } }));
+    for (let i = 1; i <= 6; i++) {
+      await c.guaranteedUpdate(key('a'), (cur) => ({ ...cur!, data: { v: String(i) } }));
+      // One write per event-loop turn, as writes to etcd come: the cache hands out a turn's changes together.
+      await new Promise((r) => setImmediate(r));
+    }
     assert.equal((await fastEvents).length, 6);
     fast.stop();
     const got = await nextEvents(slow, 100, 2000);
@@ -339,6 +343,28 @@ describe('Cacher', () => {
     const resumed = c.watch(ROOT, { recursive: true, resourceVersion: got[2].object.metadata.resourceVersion });
     assert.equal((await nextEvents(resumed, 3)).length, 3);
     resumed.stop();
+  });
+
+  it('fans out one shared event per change, in batches, and a watcher with a selector gets only matching events', async () => {
+    const inner = new InnerStorage();
+    const c = makeCacher(inner);
+    await ready(c);
+    const start = await c.create(key('start'), configMap('start'));
+    const from = start.metadata.resourceVersion;
+    const one = c.watch(ROOT, { recursive: true, resourceVersion: from, shared: true });
+    const two = c.watch(ROOT, { recursive: true, resourceVersion: from, shared: true });
+    const picky = c.watch(ROOT, { recursive: true, resourceVersion: from, shared: true, predicate: (o) => o.metadata.name === 'b' });
+    const gotOne = nextEvents(one, 3);
+    const gotTwo = nextEvents(two, 3);
+    const gotPicky = nextEvents(picky, 1);
+    await new Promise((r) => setTimeout(r, 20));
+    for (const n of ['a', 'b', 'c']) await c.create(key(n), configMap(n));
+    const [a, b, p] = [await gotOne, await gotTwo, await gotPicky];
+    assert.deepEqual(typesAndNames(a), ['ADDED:a', 'ADDED:b', 'ADDED:c']);
+    // The same objects (so the same encoded frames) for both watchers without a predicate.
+    a.forEach((e, i) => assert.equal(e.object, b[i]!.object));
+    assert.deepEqual(typesAndNames(p), ['ADDED:b']);
+    for (const w of [one, two, picky]) w.stop();
   });
 
   it('bookmarks carry the cache revision to watchers that ask', async () => {

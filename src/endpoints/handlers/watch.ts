@@ -9,6 +9,7 @@ import { partialMetadataOf, watchFrame } from '../encoded.js';
 import { includeObjectOf, intParam, listParamsOf } from './params.js';
 import { toTable } from '../table.js';
 import type { WatchEvent } from '../../storage/interface.js';
+import { watchBatches } from '../../storage/watch-batches.js';
 
 function timeoutSecondsOf(ctx: HandlerContext): number {
   // listParamsOf has already refused a timeoutSeconds Go cannot parse.
@@ -58,12 +59,6 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
   ctx.req.on('close', stop);
   res.on('close', stop);
 
-  let corked = false;
-  const uncork = () => {
-    if (!corked) return;
-    corked = false;
-    res.uncork();
-  };
   let first = true;
   const format = neg.format;
   const frame = (ev: WatchEvent): string | Buffer => {
@@ -77,24 +72,33 @@ export async function watchHandler(ctx: HandlerContext): Promise<void> {
     if (neg.view === 'PartialObjectMetadata') return watchFrame(format, ev.type, partialMetadataOf(ev.object));
     return watchFrame(format, ev.type, ev.object);
   };
+  let corked = false;
+  const uncork = () => {
+    if (!corked) return;
+    corked = false;
+    res.uncork();
+  };
   try {
-    for await (const ev of watcher) {
-      // Upstream negotiates this view for a watch, fails to transform the first event and ends the stream.
-      if (res.destroyed || neg.view === 'PartialObjectMetadataList') break;
-      if (ev.type === 'BOOKMARK') {
-        ev.object.apiVersion = ctx.info.group ? `${ctx.info.group}/${ctx.info.version}` : ctx.info.version;
-        ev.object.kind = ctx.info.kind;
+    // A burst the watch cache fanned out in one turn comes as one batch and leaves in one socket write.
+    batches: for await (const batch of watchBatches(watcher)) {
+      corked = true;
+      res.cork();
+      for (const ev of batch) {
+        // Upstream negotiates this view for a watch, fails to transform the first event and ends the stream.
+        if (res.destroyed || neg.view === 'PartialObjectMetadataList') break batches;
+        if (ev.type === 'BOOKMARK') {
+          ev.object.apiVersion = ctx.info.group ? `${ctx.info.group}/${ctx.info.version}` : ctx.info.version;
+          ev.object.kind = ctx.info.kind;
+        }
+        // Respect backpressure: a slow client slows its own watch, nothing else.
+        if (!res.write(frame(ev)) && !res.destroyed) {
+          uncork();
+          await drainedOrClosed(res);
+          corked = true;
+          res.cork();
+        }
       }
-      // Events that arrive together (a burst fanned out by the watch cache) leave in one socket
-      // write: corked until the event loop's next turn.
-      if (!corked) {
-        corked = true;
-        res.cork();
-        setImmediate(uncork);
-      }
-      const ok = res.write(frame(ev));
-      // Respect backpressure: a slow client slows its own watch, nothing else.
-      if (!ok && !res.destroyed) await drainedOrClosed(res);
+      uncork();
     }
   } finally {
     if (timer) clearTimeout(timer);

@@ -1,6 +1,8 @@
 // One watcher served from a watch cache: the events it starts with (replay or the current state,
 // unbounded: they are known up front) and then live events in a bounded buffer. A watcher whose
 // buffer is full is closed by the dispatcher, as upstream's cacheWatcher is, and its client re-watches.
+// Live events come in bursts (one per event-loop turn, see dispatcher.ts), so the capacity also
+// bounds the largest burst a watcher takes.
 import type { KubeObject, Status } from '../../api/types.js';
 import type { WatchEvent, Watcher } from '../interface.js';
 
@@ -17,7 +19,9 @@ export interface WatchFilter {
 export class CacheWatcher implements Watcher {
   private initial: WatchEvent[] = [];
   private initialHead = 0;
-  private readonly live: WatchEvent[] = [];
+  /** Live events queued; those before liveHead were already taken one by one. */
+  private live: WatchEvent[] = [];
+  private liveHead = 0;
   private wake: (() => void) | undefined;
   private ended = false;
   private stopped = false;
@@ -51,18 +55,25 @@ export class CacheWatcher implements Watcher {
     this.notify();
   }
 
-  /** Queues a live event; false when the buffer is full (the caller then closes this watcher). */
+  /**
+   * Queues a live event without waking the consumer (the dispatcher calls flush after a burst);
+   * false when the buffer is full (the caller then closes this watcher).
+   */
   offer(event: WatchEvent, rev: bigint): boolean {
     if (this.ended) return true;
-    if (this.live.length >= this.capacity) return false;
+    if (this.live.length - this.liveHead >= this.capacity) return false;
     this.live.push(event);
     if (rev > this.lastRevision) this.lastRevision = rev;
-    this.notify();
     return true;
   }
 
+  /** Ends a burst: wakes the consumer when something is queued. */
+  flush(): void {
+    if (this.liveHead < this.live.length) this.notify();
+  }
+
   offerBookmark(rev: bigint): void {
-    if (this.ended || !this.filter.bookmarks || rev < this.lastRevision || this.live.length >= this.capacity) return;
+    if (this.ended || !this.filter.bookmarks || rev < this.lastRevision || this.live.length - this.liveHead >= this.capacity) return;
     this.lastRevision = rev;
     this.live.push({ type: 'BOOKMARK', object: { metadata: { resourceVersion: rev.toString() } } });
     this.notify();
@@ -83,7 +94,8 @@ export class CacheWatcher implements Watcher {
     const wasEnded = this.ended;
     this.ended = true;
     this.initial = [];
-    this.live.length = 0;
+    this.live = [];
+    this.liveHead = 0;
     this.notify();
     if (!wasEnded) this.onStop(this);
   }
@@ -100,7 +112,32 @@ export class CacheWatcher implements Watcher {
       if (this.initialHead === this.initial.length) this.initial = [];
       return event;
     }
-    return this.live.shift();
+    if (this.liveHead === this.live.length) return undefined;
+    const event = this.live[this.liveHead++];
+    if (this.liveHead === this.live.length) {
+      this.live = [];
+      this.liveHead = 0;
+    }
+    return event;
+  }
+
+  /** Everything queued, initial events first; undefined when nothing is. */
+  private takeAll(): WatchEvent[] | undefined {
+    if (this.initialHead < this.initial.length) {
+      const events = this.initialHead === 0 ? this.initial : this.initial.slice(this.initialHead);
+      this.initial = [];
+      this.initialHead = 0;
+      return events;
+    }
+    if (this.liveHead === this.live.length) return undefined;
+    const events = this.liveHead === 0 ? this.live : this.live.slice(this.liveHead);
+    this.live = [];
+    this.liveHead = 0;
+    return events;
+  }
+
+  private waitForMore(): Promise<void> {
+    return new Promise<void>((resolve) => (this.wake = resolve));
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
@@ -112,7 +149,23 @@ export class CacheWatcher implements Watcher {
           continue;
         }
         if (this.ended) return;
-        await new Promise<void>((resolve) => (this.wake = resolve));
+        await this.waitForMore();
+      }
+    } finally {
+      this.stop();
+    }
+  }
+
+  async *batches(): AsyncIterable<WatchEvent[]> {
+    try {
+      for (;;) {
+        const events = this.takeAll();
+        if (events) {
+          yield events;
+          continue;
+        }
+        if (this.ended) return;
+        await this.waitForMore();
       }
     } finally {
       this.stop();

@@ -1,6 +1,7 @@
 // A Watcher whose source is decided asynchronously (the cache once it is ready, or the inner
 // storage): watch() must return at once, and stop() must work before the source is known.
 import type { WatchEvent, Watcher } from '../interface.js';
+import { watchBatches } from '../watch-batches.js';
 import { watchErrorStatus } from '../watch-events.js';
 
 export class DeferredWatcher implements Watcher {
@@ -27,11 +28,15 @@ export class DeferredWatcher implements Watcher {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
+    for await (const events of this.batches()) yield* events;
+  }
+
+  async *batches(): AsyncIterable<WatchEvent[]> {
     let w: Watcher | undefined;
     try {
       w = await Promise.race([this.source, this.stoppedSignal]);
     } catch (e) {
-      yield { type: 'ERROR', object: watchErrorStatus(e) };
+      yield [{ type: 'ERROR', object: watchErrorStatus(e) }];
       return;
     }
     if (!w || this.stopped) {
@@ -39,7 +44,7 @@ export class DeferredWatcher implements Watcher {
       return;
     }
     try {
-      yield* w;
+      yield* watchBatches(w);
     } finally {
       this.stop();
     }
