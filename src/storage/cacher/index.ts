@@ -7,7 +7,6 @@ import { StorageError, isStorageError } from '../errors.js';
 import type { DeleteOptions, ListOptions, ListResult, ReadOptions, Storage, UpdateFn, UpdateOptions, WatchOptions, Watcher } from '../interface.js';
 import { pagedList, type RangeFn } from '../paged-list.js';
 import { parseResourceVersion, tooLargeResourceVersion } from '../resource-version.js';
-import { decodeObject } from '../value.js';
 import { DeferredWatcher } from './deferred-watcher.js';
 import type { EventBufferOptions } from './event-buffer.js';
 import { RevisionBatcher, Throttle } from './fresh-revision.js';
@@ -121,7 +120,7 @@ export class Cacher implements Storage {
     if (!cache || !(await this.consistent(cache))) return this.inner.get(key);
     const entry = cache.store.get(key);
     if (!entry) throw new StorageError('KeyNotFound', key, `key not found: ${key}`);
-    return opts?.shared ? entry.shared() : decodeObject(entry.value, entry.modRevision, key);
+    return opts?.shared ? entry.shared() : entry.decode();
   }
 
   async list(prefix: string, opts: ListOptions): Promise<ListResult> {

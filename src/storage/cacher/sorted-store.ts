@@ -1,28 +1,46 @@
-// The current objects of one watch cache, ordered by key as etcd orders them, kept in their stored
-// form (JSON without resourceVersion), from which a reader decodes a private copy, and, built at
-// most once per revision, as one frozen decoded object every read that asks for it shares.
+// The current objects of one watch cache, ordered by key as etcd orders them. Each revision is
+// held in one form: the stored JSON from a list until a reader asks for it, then (as every entry
+// made from a watch event) the frozen decoded object every read that asks for it shares; a private
+// copy is decoded from that object's cached JSON bytes.
 import type { KubeObject } from '../../api/types.js';
 import type { RangeKV } from '../paged-list.js';
-import { share } from '../shared.js';
+import { jsonOf, share } from '../shared.js';
 import { decodeObject } from '../value.js';
 
 export class StoredEntry {
+  private raw: string | undefined;
+  private object: KubeObject | undefined;
+
   /**
-   * value: the object as encodeObject() stores it; modRevision: its mod revision (decimal);
-   * object: its decoded form when the caller already has it (it is then frozen here).
+   * Either raw (the object as encodeObject() stores it) or object (its decoded form, frozen here)
+   * is given; modRevision: its mod revision (decimal).
    */
   constructor(
     readonly key: string,
-    readonly value: string,
     readonly modRevision: string,
-    private object?: KubeObject,
+    from: { raw: string } | { object: KubeObject },
   ) {
-    if (object) share(object);
+    if ('raw' in from) this.raw = from.raw;
+    else this.object = share(from.object);
+  }
+
+  /** Bytes that decodeObject() turns into this revision: the stored form, or the shared object's JSON. */
+  get value(): string | Uint8Array {
+    return this.raw ?? jsonOf(this.object);
   }
 
   /** The decoded object, frozen and shared by every caller (src/storage/shared.ts). */
   shared(): KubeObject {
-    return (this.object ??= share(decodeObject(this.value, this.modRevision, this.key)));
+    if (!this.object) {
+      this.object = share(decodeObject(this.raw!, this.modRevision, this.key));
+      this.raw = undefined;
+    }
+    return this.object;
+  }
+
+  /** A private, mutable copy stamped with rev (this revision's by default). */
+  decode(rev = this.modRevision): KubeObject {
+    return decodeObject(this.value, rev, this.key);
   }
 }
 
@@ -67,7 +85,8 @@ export class SortedStore {
     for (let i = from; i < stop; i++) {
       const key = this.keys[i];
       const entry = this.entries.get(key)!;
-      kvs.push({ key, value: entry.value, modRevision: entry.modRevision, entry });
+      // value on demand: most readers take the shared object and never need the bytes.
+      kvs.push({ key, get value() { return entry.value; }, modRevision: entry.modRevision, entry });
     }
     return { kvs, count };
   }

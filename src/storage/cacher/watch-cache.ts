@@ -16,6 +16,27 @@ export function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
+/**
+ * A modification whose previous state (prior's object, stamped with this revision: what a watcher
+ * leaving its predicate sees) is decoded only when a watcher's predicate asks for it, once.
+ */
+function modifyChange(current: KubeObject, prior: StoredEntry, rev: string): Change {
+  let from: StoredEntry | undefined = prior;
+  let previous: KubeObject | null = null;
+  return {
+    kind: 'put',
+    created: false,
+    current,
+    get previous(): KubeObject | null {
+      if (from) {
+        previous = share(from.decode(rev));
+        from = undefined;
+      }
+      return previous;
+    },
+  };
+}
+
 export interface WatchCacheOptions {
   eventBuffer?: EventBufferOptions;
   /** Live events a watcher may have queued before it is closed as too slow. */
@@ -205,7 +226,7 @@ export class WatchCache {
     this.store.replace(
       list.items.map((obj) => {
         const key = this.keyOf(obj);
-        return [key, new StoredEntry(key, encodeObject(obj), obj.metadata.resourceVersion ?? '0')];
+        return [key, new StoredEntry(key, obj.metadata.resourceVersion ?? '0', { raw: encodeObject(obj) })];
       }),
     );
     this.revision = listRevision;
@@ -229,16 +250,16 @@ export class WatchCache {
     const key = this.keyOf(obj);
     const prior = this.store.get(key);
     // The change's objects are shared by every watcher that asked for shared events (the others
-    // get copies), so one event costs one encoding however many watch it.
+    // get copies), so one event costs one encoding however many watch it; the store keeps the
+    // same object as the current revision.
     let change: Change;
     if (type === 'DELETED') {
       change = { kind: 'delete', created: false, current: null, previous: share(obj) };
       this.store.delete(key);
     } else {
-      // The previous state, stamped with this revision: what a watcher leaving its predicate sees.
-      const previous = prior ? share(decodeObject(prior.value, revString, key)) : null;
-      change = { kind: 'put', created: !prior, current: share(obj), previous };
-      this.store.set(key, new StoredEntry(key, encodeObject(obj), revString));
+      const entry = new StoredEntry(key, revString, { object: obj });
+      change = prior ? modifyChange(entry.shared(), prior, revString) : { kind: 'put', created: true, current: entry.shared(), previous: null };
+      this.store.set(key, entry);
     }
     const cached = { rev, key, change, at: Date.now() };
     this.events.push(cached);
