@@ -13,6 +13,7 @@ interface Kubeconfig {
 export interface ApiResponse {
   status: number;
   body: Buffer;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface WatchStream {
@@ -46,7 +47,7 @@ export class ApiClient {
       const req = request({ host: this.host, port: this.port, servername: 'localhost', path, method, headers, agent: this.agent }, res => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
         res.on('error', reject);
       });
       req.on('error', reject);

@@ -4,7 +4,7 @@ import type { AuditConfig, BatchOptions } from '../audit/auditor.js';
 import type { AuditMode } from '../audit/backend.js';
 import type { AuthenticationFlags } from '../authn/setup.js';
 import { log } from '../observability/logger.js';
-import type { Options } from '../options/options.js';
+import { gate, type Options } from '../options/options.js';
 import { tlsCipherSuites, tlsMinVersion } from '../options/tls-flags.js';
 import type { EndpointReconcilerType } from '../server/core-services.js';
 import type { ServerConfig } from '../server/run.js';
@@ -92,6 +92,7 @@ export function toServerConfig(o: Options): ServerConfig {
     maxMutatingRequestsInflight: o.maxMutatingRequestsInflight,
     shutdownDelayMs: o.raw.durationMs('shutdown-delay-duration'),
     hstsDirectives: [...o.raw.strings('strict-transport-security-directives')],
+    responseCompression: gate(o, 'APIResponseCompression'),
     authorizationModes: [...o.authorizationModes],
     audit: toAuditConfig(o),
     authentication: toAuthenticationFlags(o),

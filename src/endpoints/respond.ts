@@ -9,6 +9,7 @@ import type { KubeObject, ListMeta } from '../api/types.js';
 import type { Negotiated } from './negotiate.js';
 import { jsonOf } from '../storage/shared.js';
 import { encodeBody, partialMetadataOf } from './encoded.js';
+import { endBody } from './compression.js';
 import { tableColumns, tableRow, toTable, type IncludeObject } from './table.js';
 
 export interface ViewOptions {
@@ -17,16 +18,10 @@ export interface ViewOptions {
 
 function send(res: Response, neg: Negotiated, status: number, body: unknown): void {
   // protobuf (src/api/protobuf); a body without a protobuf form is answered in JSON.
-  if (neg.format === 'protobuf') {
-    if (hasProtobufForm(body)) {
-      res.status(status).setHeader('Content-Type', neg.contentType);
-      res.end(encodeBody('protobuf', body));
-      return;
-    }
-    neg = { ...neg, format: 'json', contentType: 'application/json' };
-  }
+  if (neg.format === 'protobuf' && !hasProtobufForm(body)) neg = { ...neg, format: 'json', contentType: 'application/json' };
   res.status(status).setHeader('Content-Type', neg.contentType);
-  res.end(encodeBody(neg.format === 'yaml' ? 'yaml' : 'json', body));
+  const bytes = encodeBody(neg.format, body);
+  endBody(res, bytes, typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length);
 }
 
 /** Go's %T of what upstream transforms: a built-in's internal type, Unstructured for a custom resource. */
@@ -59,7 +54,6 @@ function listMetaOf(rv: string, cont?: string, remaining?: number): ListMeta {
   return m;
 }
 
-const LIST_CHUNK = 64 * 1024;
 const COMMA = Buffer.from(',');
 const LIST_END = Buffer.from(']}');
 
@@ -87,32 +81,30 @@ export function writeList(res: Response, neg: Negotiated, info: ResourceInfo, it
   // protobuf (src/api/protobuf): the enveloped list; a list without a protobuf form goes out as JSON.
   if (neg.format === 'protobuf' && hasProtobufForm(head)) {
     res.status(200).setHeader('Content-Type', neg.contentType);
-    for (const piece of encodeProtobufList(head, items.map(rows))) res.write(piece);
-    res.end();
+    const pieces = encodeProtobufList(head, items.map(rows));
+    endBody(res, pieces, byteLength(pieces));
     return;
   }
   if (neg.format === 'protobuf') neg = { ...neg, format: 'json', contentType: 'application/json' };
   res.status(200).setHeader('Content-Type', neg.contentType);
   if (neg.format === 'yaml') {
-    res.end(toYaml({ ...head, [field]: items.map(rows) }));
+    const text = toYaml({ ...head, [field]: items.map(rows) });
+    endBody(res, text, Buffer.byteLength(text));
     return;
   }
   const headJson = JSON.stringify(head);
-  // Items' JSON bytes (cached on shared objects) go out in chunks of about LIST_CHUNK bytes:
-  // fewer writes than one per item, never the whole list in one buffer.
-  let pieces: Buffer[] = [Buffer.from(`${headJson.slice(0, -1)},"${field}":[`)];
-  let size = 0;
+  // The items' JSON bytes (cached on shared objects) as they are, between the envelope's pieces.
+  const pieces: Buffer[] = [Buffer.from(`${headJson.slice(0, -1)},"${field}":[`)];
   for (let i = 0; i < items.length; i++) {
     if (i) pieces.push(COMMA);
-    const bytes = jsonOf(rows(items[i]!));
-    pieces.push(bytes);
-    size += bytes.length;
-    if (size >= LIST_CHUNK) {
-      res.write(Buffer.concat(pieces));
-      pieces = [];
-      size = 0;
-    }
+    pieces.push(jsonOf(rows(items[i]!)));
   }
   pieces.push(LIST_END);
-  res.end(Buffer.concat(pieces));
+  endBody(res, pieces, byteLength(pieces));
+}
+
+function byteLength(pieces: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const p of pieces) n += p.length;
+  return n;
 }

@@ -72,7 +72,8 @@ export function priorityAndFairnessFilter(opts: PriorityAndFairnessOptions): Req
       return;
     }
     const aborted = new AbortController();
-    res.once('close', () => aborted.abort());
+    // Only a request still waiting needs telling; aborting a finished one builds a DOMException for nothing.
+    res.once('close', () => { if (!res.writableFinished) aborted.abort(); });
     const query = new URL(req.originalUrl, 'https://x').searchParams;
     const estimate = (levelMaxSeats: number) => estimateWork(info, query, levelMaxSeats, deps);
     opts.controller.admit({ info, user }, { estimate, waitLimitMs: waitLimitMs(req, opts.requestTimeoutSeconds, watch), signal: aborted.signal }).then(result => {

@@ -24,6 +24,7 @@ const GATE_DEFAULTS: Readonly<Record<string, boolean>> = {
   StorageVersionAPI: false,
   MultiCIDRServiceAllocator: false,
   DisableAllocatorDualWrite: false,
+  APIResponseCompression: true,
 };
 
 export interface Options {
@@ -104,7 +105,7 @@ function kubeFeatureGates(raw: ParsedFlags): Record<string, boolean> {
   return out;
 }
 
-function gate(o: Options, name: keyof typeof GATE_DEFAULTS): boolean {
+export function gate(o: Pick<Options, 'featureGates'>, name: keyof typeof GATE_DEFAULTS): boolean {
   return o.featureGates[name] ?? GATE_DEFAULTS[name];
 }
 

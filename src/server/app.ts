@@ -9,6 +9,7 @@ import type { OpenAPIExtra } from '../api/openapi-documents.js';
 import { openapiRouter } from '../endpoints/openapi.js';
 import { resourceHandler } from '../endpoints/resources.js';
 import { writeError } from '../endpoints/status-writer.js';
+import { responseCompressionSetting } from '../endpoints/compression.js';
 import type { Auditor } from '../audit/auditor.js';
 import { auditFilter, auditPanic, failedAuthenticationAudit } from '../filters/audit.js';
 import { auditIDFilter } from '../filters/audit-id.js';
@@ -66,6 +67,8 @@ export interface AppDeps {
   aggregator?: { proxy: RequestHandler; discovery: DiscoveryAggregation };
   /** How pods/log, exec, attach and portforward reach kubelets; those subresources are not served without it. */
   kubelet?: KubeletClient;
+  /** --feature-gates APIResponseCompression (default on): large non-watch answers gzipped when asked. */
+  responseCompression?: boolean;
   /** What componentstatuses probes; absent serves none. */
   componentServers?: () => ComponentServer[];
 }
@@ -80,6 +83,7 @@ export function buildApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  app.set(responseCompressionSetting, deps.responseCompression ?? true);
   // helmet's defaults aimed at browsers (CSP, COEP, frame rules) are harmless to API clients;
   // HSTS follows the upstream flag instead of helmet's default.
   app.use(helmet({ strictTransportSecurity: false, contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));

@@ -93,6 +93,8 @@ export interface ServerConfig extends StorageBackendConfig {
   enablePriorityAndFairness?: boolean;
   shutdownDelayMs: number;
   hstsDirectives: string[];
+  /** The APIResponseCompression feature gate (default on). */
+  responseCompression?: boolean;
   /** --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds (300). */
   defaultNotReadyTolerationSeconds?: number;
   defaultUnreachableTolerationSeconds?: number;
@@ -306,6 +308,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     requestTimeoutSeconds: cfg.requestTimeoutSeconds,
     minRequestTimeoutSeconds: cfg.minRequestTimeoutSeconds,
     hstsDirectives: cfg.hstsDirectives,
+    responseCompression: cfg.responseCompression ?? true,
     nodeRestriction: enabled('NodeRestriction'),
     authorization: authz.authorization,
     kubelet,
