@@ -11,19 +11,32 @@ import { isObject, type KubeObject } from './types.js';
 import { JsonSyntaxError, parseJson } from './decode/json-parse.js';
 import { SchemaCompiler, type SchemaObject } from './decode/schema.js';
 import { DecodeFailure, walkValue } from './decode/walk.js';
-import { yamlStrictErrorOf } from './strict-errors.js';
+import { strictWarnings, yamlStrictErrorOf } from './strict-errors.js';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 
 export interface DecodeOptions {
   fieldValidation: FieldValidation;
+  /**
+   * Decoding a patched object (upstream's runtime.DecodeInto in the patch handler): failures throw
+   * PatchedDecodeError with the decoder's own text, and strict errors come back in strictErrors
+   * for the handler to report with the patch's own.
+   */
+  patched?: boolean;
+  /** The body as sent when `body` is data parsed from another format (YAML), for error summaries. */
+  source?: string;
 }
 
 export interface DecodeResult {
   obj: KubeObject;
   /** Warning texts for `Warning: 299` headers (fieldValidation=Warn). */
   warnings: string[];
+  /** Strict errors of a patched object (DecodeOptions.patched), in the decoder's order. */
+  strictErrors?: string[];
 }
+
+/** A patched object the decoder refused; the message is the decoder's, without the handler's prefix. */
+export class PatchedDecodeError extends Error {}
 
 interface OpenApiDocument {
   definitions: Record<string, SchemaObject>;
@@ -63,9 +76,13 @@ function summarize(text: string): string {
 
 export const FIND_KIND = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
 
+/** upstream's transformDecodeError for a body whose kind could not be read: 400 with the body's start. */
+export function unrecognizedBody(info: ResourceInfo, why: string, body: string) {
+  return errors.badRequest(`the object provided is unrecognized (must be of type ${info.kind}): ${why} (${summarize(body)})`);
+}
+
 function unrecognized(info: ResourceInfo, why: string, text: string | (() => string)): never {
-  const body = typeof text === 'string' ? text : text();
-  throw errors.badRequest(`the object provided is unrecognized (must be of type ${info.kind}): couldn't get version/kind; json parse error: ${why} (${summarize(body)})`);
+  throw unrecognizedBody(info, `couldn't get version/kind; json parse error: ${why}`, typeof text === 'string' ? text : text());
 }
 
 function describe(v: unknown): string {
@@ -76,7 +93,8 @@ function describe(v: unknown): string {
 }
 
 /** Reads the body into JSON data; raw bytes also reveal duplicate keys. */
-function toData(info: ResourceInfo, body: unknown): { data: unknown; text: () => string } {
+function toData(info: ResourceInfo, body: unknown, source: string | undefined): { data: unknown; text: () => string } {
+  if (source !== undefined) return { data: body, text: () => source };
   if (typeof body !== 'string' && !(body instanceof Uint8Array)) return { data: body, text: () => JSON.stringify(body) ?? '' };
   const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
   try {
@@ -116,15 +134,21 @@ function internalPackage(group: string): string {
   return group === '' ? 'core' : (group.split('.')[0] ?? group);
 }
 
-function checkGvk(info: ResourceInfo, gvk: Gvk): void {
+/** A decode failure: 400 naming the kinds for a request body, the bare detail for a patched object. */
+function refuse(opts: DecodeOptions, prefix: string, detail: string): never {
+  if (opts.patched) throw new PatchedDecodeError(detail);
+  throw errors.badRequest(`${prefix}: ${detail}`);
+}
+
+function checkGvk(info: ResourceInfo, gvk: Gvk, opts: DecodeOptions): void {
   const gv = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
   const prefix = `${gvk.kind} in version "${gvk.version}" cannot be handled as a ${info.kind}`;
   if (gvk.kind !== info.kind) {
     schemas();
     if (knownKinds?.has(`${gvk.group}/${gvk.version}/${gvk.kind}`)) {
-      throw errors.badRequest(`${prefix}: converting (${gvk.version}.${gvk.kind}) to (${internalPackage(info.group)}.${info.kind}): unknown conversion`);
+      refuse(opts, prefix, `converting (${gvk.version}.${gvk.kind}) to (${internalPackage(info.group)}.${info.kind}): unknown conversion`);
     }
-    throw errors.badRequest(`${prefix}: no kind "${gvk.kind}" is registered for version "${gv}" in scheme "pkg/api/legacyscheme/scheme.go:30"`);
+    refuse(opts, prefix, `no kind "${gvk.kind}" is registered for version "${gv}" in scheme "pkg/api/legacyscheme/scheme.go:30"`);
   }
   if (gvk.group !== info.group || gvk.version !== info.version) {
     throw errors.badRequest(`the API version in the data (${gv}) does not match the expected API version (${groupVersion(info)})`);
@@ -136,9 +160,9 @@ function checkGvk(info: ResourceInfo, gvk: Gvk): void {
  * lets duplicate keys be detected). Throws ApiError 400 as upstream does.
  */
 export function decodeObject(info: ResourceInfo, body: unknown, opts: DecodeOptions): DecodeResult {
-  const { data, text } = toData(info, body);
+  const { data, text } = toData(info, body, opts.source);
   const gvk = bodyGvk(info, data, text);
-  checkGvk(info, gvk);
+  checkGvk(info, gvk, opts);
   if (info.custom) return info.custom.decode(isObject(data) ? data : {}, opts.fieldValidation);
   const prefix = `${gvk.kind} in version "${gvk.version}" cannot be handled as a ${info.kind}`;
   const source = isObject(data) ? data : {};
@@ -150,21 +174,27 @@ export function decodeObject(info: ResourceInfo, body: unknown, opts: DecodeOpti
     try {
       result = walkValue(compiled.definition(info.definition), source, opts.fieldValidation !== 'Ignore');
     } catch (e) {
-      if (e instanceof DecodeFailure) throw errors.badRequest(`${prefix}: ${e.message}`);
+      if (e instanceof DecodeFailure) refuse(opts, prefix, e.message);
       throw e;
     }
-    if (result.typeError !== undefined) throw errors.badRequest(`${prefix}: ${result.typeError}`);
+    if (result.typeError !== undefined) refuse(opts, prefix, result.typeError);
     const yamlError = yamlStrictErrorOf(source);
     const strictErrors = yamlError === undefined ? result.strictErrors : [yamlError, ...result.strictErrors];
+    if (opts.patched) return { obj: finish(info, result.value), warnings, strictErrors };
     if (strictErrors.length > 0) {
       if (opts.fieldValidation === 'Strict') throw errors.badRequest(`${prefix}: strict decoding error: ${strictErrors.join(', ')}`);
-      warnings.push(...strictErrors);
+      warnings.push(...strictWarnings(strictErrors));
     }
     value = result.value;
   }
+  return { obj: finish(info, value), warnings };
+}
+
+/** The decoded object with the target's apiVersion and kind. */
+function finish(info: ResourceInfo, value: unknown): KubeObject {
   const obj = (isObject(value) ? value : {}) as KubeObject;
   if (!isObject(obj.metadata)) obj.metadata = {};
   obj.apiVersion = groupVersion(info);
   obj.kind = info.kind;
-  return { obj, warnings };
+  return obj;
 }

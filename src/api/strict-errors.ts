@@ -86,3 +86,13 @@ export function untypedStrictErrors(root: unknown): string[] {
   duplicatesIn(root, '', new Set(), out);
   return out;
 }
+
+const yamlPrefixes = ['yaml: unmarshal errors:\n', 'error converting YAML to JSON: yaml: unmarshal errors:\n'];
+
+/** upstream's addStrictDecodingWarnings: a go-yaml error gives one warning per line, others one each. */
+export function strictWarnings(errs: readonly string[]): string[] {
+  return errs.flatMap(e => {
+    const prefix = yamlPrefixes.find(p => e.startsWith(p));
+    return prefix === undefined ? [e] : e.slice(prefix.length).split('\n').map(line => line.trim());
+  });
+}

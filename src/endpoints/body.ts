@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { parseJson } from '../api/decode/json-parse.js';
 import { errors } from '../api/errors.js';
 import { excessiveJsonNesting } from '../api/decode/depth.js';
-import { parseYamlBody } from '../api/decode/yaml.js';
+import { parseYamlBody, YamlSyntaxError } from '../api/decode/yaml.js';
 import { decodeProtobufObject } from '../api/protobuf/index.js';
 import { noteYamlStrictError } from '../api/strict-errors.js';
 import type { BodyType } from './negotiate.js';
@@ -32,6 +32,13 @@ export async function readRawBody(req: Request, limit = maxRequestBodyBytes): Pr
   return req.receivedBody;
 }
 
+/** Parses YAML into JSON data, noting its strict (duplicate key) error; throws YamlSyntaxError. */
+export function parseYamlText(text: string): unknown {
+  const data = parseYamlBody(text);
+  noteYamlStrictError(data, text);
+  return data;
+}
+
 /** Parses a body of the given type into plain JSON data. */
 export function parseBody(raw: Buffer, type: BodyType): unknown {
   // protobuf (src/api/protobuf): the enveloped object, as JSON-shaped data with apiVersion and kind.
@@ -39,9 +46,11 @@ export function parseBody(raw: Buffer, type: BodyType): unknown {
   const text = raw.toString('utf8');
   if (text.trim() === '') throw errors.badRequest('the request body is empty');
   if (type === 'yaml' || type === 'apply-patch') {
-    const data = parseYamlBody(text);
-    noteYamlStrictError(data, text);
-    return data;
+    try {
+      return parseYamlText(text);
+    } catch (e) {
+      throw e instanceof YamlSyntaxError ? errors.badRequest(e.message) : e;
+    }
   }
   const tooDeep = excessiveJsonNesting(text);
   if (tooDeep !== undefined) throw errors.badRequest(`couldn't get version/kind; json parse error: invalid character '${tooDeep}' exceeded max depth`);

@@ -176,18 +176,23 @@ export type BodyType = 'json' | 'yaml' | 'protobuf' | 'json-patch' | 'merge-patc
 const bodyMediaTypes = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
 
 /** The request's body media type, without parameters. */
-export function requestBodyType(req: Request, patch: boolean): BodyType {
-  const raw = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (patch) {
-    switch (raw) {
-      case 'application/json-patch+json': return 'json-patch';
-      case 'application/merge-patch+json': return 'merge-patch';
-      case 'application/strategic-merge-patch+json': return 'strategic-merge-patch';
-      case 'application/apply-patch+yaml': return 'apply-patch';
-      default:
-        throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml', 'application/strategic-merge-patch+json']);
-    }
+export type PatchType = 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
+
+/** The patch type a PATCH request's Content-Type names; 415 for any other. */
+export function requestPatchType(req: Request): PatchType {
+  switch ((req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()) {
+    case 'application/json-patch+json': return 'json-patch';
+    case 'application/merge-patch+json': return 'merge-patch';
+    case 'application/strategic-merge-patch+json': return 'strategic-merge-patch';
+    case 'application/apply-patch+yaml': return 'apply-patch';
+    default:
+      throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml', 'application/strategic-merge-patch+json']);
   }
+}
+
+export function requestBodyType(req: Request, patch: boolean): BodyType {
+  if (patch) return requestPatchType(req);
+  const raw = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const header = req.headers['content-type'] ?? '';
   if (header !== '' && !isGoMediaType(header)) throw errors.unsupportedMediaType(bodyMediaTypes);
   if (raw === '' || raw === 'application/json') return 'json';

@@ -42,7 +42,7 @@ describe('hardening 2: what upstream refuses', () => {
     assert.match(r.json<{ message: string }>().message, /^ "" is invalid: patch: Invalid value: ".*": strict decoding error: duplicate field "data.x"$/);
     await expectStatus('PATCH', `${item}?fieldValidation=Strict`, 422, ' "" is invalid: patch: Invalid value: "map[data:map[x:2]]": strict decoding error: duplicate field "data.x"',
       { body: '{"data":{"x":"1","x":"2"}}', headers: { 'Content-Type': 'application/strategic-merge-patch+json' } });
-    await expectStatus('PATCH', `${item}?fieldValidation=Strict&fieldManager=m`, 400, 'error strict decoding patch: yaml: unmarshal errors:\n  line 5: key "x" already set in map',
+    await expectStatus('PATCH', `${item}?fieldValidation=Strict&fieldManager=m`, 400, 'error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  line 5: key "x" already set in map',
       { body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: target\ndata: {x: "1", x: "2"}\n', headers: applyYaml });
     const warned = await s.http('PATCH', `${item}?fieldValidation=Warn`, { body: '{"data":{"x":"1","x":"2"}}', headers: merge });
     assert.equal(warned.status, 200);

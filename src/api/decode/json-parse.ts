@@ -53,12 +53,21 @@ function quoteChar(c: string): string {
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const SLOW_STRING = /[\\\u0000-\u001f]/;
 
+/**
+ * Sees every object key in document order before its value is read, as sigs.k8s.io/json's strict
+ * decoder does: `path` is the field path of the key in that decoder's notation (`a.b[0].c`).
+ * Returning false leaves the value's inside unseen (a field the target type does not have).
+ */
+export type KeyScan = (path: string, key: string, duplicate: boolean, depth: number) => boolean;
+
 class Parser {
   private i = 0;
   private depth = 0;
   /** The text of the number value() just read. */
   private numberText = '';
-  constructor(private readonly s: string) {}
+  /** The field path of the value being read, kept only while a scan watches. */
+  private path = '';
+  constructor(private readonly s: string, private scan?: KeyScan) {}
 
   parse(): unknown {
     this.skipWs();
@@ -195,6 +204,19 @@ class Parser {
     return escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
   }
 
+  /** Reads the value of `key` with the scan told first; a refused key's value is read unwatched. */
+  private scanned(key: string, duplicate: boolean): unknown {
+    const parentPath = this.path;
+    const scan = this.scan!;
+    this.path = parentPath === '' ? key : `${parentPath}.${key}`;
+    const watch = scan(this.path, key, duplicate, this.depth);
+    if (!watch) this.scan = undefined;
+    const v = this.value();
+    this.scan = scan;
+    this.path = parentPath;
+    return v;
+  }
+
   private noteNumber(container: object, key: string, v: unknown): void {
     if (typeof v !== 'number' || plainInteger.test(this.numberText)) return;
     let literals = numberLiterals.get(container);
@@ -210,9 +232,12 @@ class Parser {
       this.i++;
       return out;
     }
+    const parentPath = this.path;
     for (;;) {
       this.skipWs();
+      if (this.scan) this.path = `${parentPath}[${out.length}]`;
       const v = this.value();
+      this.path = parentPath;
       this.noteNumber(out, String(out.length), v);
       out.push(v);
       this.skipWs();
@@ -244,10 +269,11 @@ class Parser {
       if (this.s[this.i] !== ':') this.fail(`invalid character ${quoteChar(this.s[this.i] ?? '')} after object key`);
       this.i++;
       this.skipWs();
-      const v = this.value();
+      const duplicate = Object.prototype.hasOwnProperty.call(out, key);
+      const v = this.scan ? this.scanned(key, duplicate) : this.value();
       this.noteNumber(out, key, v);
       if (order) order.push(key);
-      else if (Object.prototype.hasOwnProperty.call(out, key)) order = [...Object.keys(out), key];
+      else if (duplicate) order = [...Object.keys(out), key];
       // defineProperty keeps "__proto__" an ordinary key, as JSON.parse does.
       if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
       else out[key] = v;
@@ -266,6 +292,6 @@ class Parser {
 }
 
 /** Parses JSON text; throws JsonSyntaxError with Go's wording. */
-export function parseJson(text: string): unknown {
-  return new Parser(text).parse();
+export function parseJson(text: string, scan?: KeyScan): unknown {
+  return new Parser(text, scan).parse();
 }

@@ -2,7 +2,6 @@
 // the first document counts, timestamps stay the strings they were written as, !!binary becomes
 // the decoded bytes as a string, and an anchor may not contain itself. Nesting is bounded.
 import { parseAllDocuments, visit, type Document, type ScalarTag } from 'yaml';
-import { errors } from '../errors.js';
 import { maxNestingDepth, nestsTooDeep } from './depth.js';
 
 const binaryTag: ScalarTag = {
@@ -11,8 +10,11 @@ const binaryTag: ScalarTag = {
   resolve: (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8'),
 };
 
+/** A body sigs.k8s.io/yaml cannot convert; the message is its "error converting YAML to JSON: yaml: ...". */
+export class YamlSyntaxError extends Error {}
+
 function yamlError(message: string): never {
-  throw errors.badRequest(`error converting YAML to JSON: yaml: ${message}`);
+  throw new YamlSyntaxError(`error converting YAML to JSON: yaml: ${message}`);
 }
 
 function selfContainingAnchor(doc: Document): string | undefined {
@@ -30,7 +32,7 @@ function selfContainingAnchor(doc: Document): string | undefined {
   return found;
 }
 
-/** Parses a YAML body into JSON data; 400 BadRequest with upstream's wording on failure. */
+/** Parses a YAML body into JSON data; throws YamlSyntaxError with upstream's wording on failure. */
 export function parseYamlBody(text: string): unknown {
   const docs = parseAllDocuments(text, {
     uniqueKeys: false,

@@ -5,12 +5,13 @@ import { errors } from '../../api/errors.js';
 import { isObject, type KubeObject } from '../../api/types.js';
 import { fromLabelSelectorObject } from '../../registry/selectors/labels.js';
 import { applyJsonPatch } from '../../registry/patch/json-patch.js';
+import { readPatchBody } from './patch-body.js';
 import { applyMergePatch } from '../../registry/patch/merge-patch.js';
 import type { HandlerContext } from './context.js';
-import { negotiate, requestBodyType } from '../negotiate.js';
+import { negotiate, requestBodyType, requestPatchType } from '../negotiate.js';
 import { writeObject } from '../respond.js';
 import { parseBody, readRawBody } from '../body.js';
-import { dryRunOf } from './params.js';
+import { dryRunOf, fieldValidationOf } from './params.js';
 import { customScaleOf, scaleMetadata, setCustomReplicas } from '../../apiextensions/scale.js';
 
 interface ScaleSpec { replicas?: number }
@@ -92,9 +93,9 @@ export async function scaleHandler(ctx: HandlerContext): Promise<void> {
       return;
     }
     case 'patch': {
-      const type = requestBodyType(ctx.req, true);
+      const type = requestPatchType(ctx.req);
       if (type === 'apply-patch') throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
-      const patch = parseBody(await readRawBody(ctx.req), 'json');
+      const { patch } = readPatchBody(await readRawBody(ctx.req), type, fieldValidationOf(ctx.query));
       // Scale has no lists: a strategic merge patch behaves as a merge patch.
       await writeReplicas(ctx, current => type === 'json-patch' ? applyJsonPatch(viewOf(ctx, current), patch) : applyMergePatch(viewOf(ctx, current), patch));
       return;
