@@ -9,6 +9,7 @@ import type { EtcdHandle } from '../test/helpers/etcd.js';
 import { startTestServer } from '../test/helpers/server.js';
 import { ApiClient } from './api-client.js';
 import type { HeavyJob, HeavyResult } from './apf-heavy-worker.js';
+import { formatPhase, phase, sampleServer, type PhaseReport } from './apf-metrics.js';
 import { runFor, type Rate } from './pool.js';
 
 const LIGHT_FLOWS = 4;
@@ -18,13 +19,31 @@ const OVERLOAD = 10;
 const WARM_UP_MS = 11_000;
 const PATH = '/api/v1/namespaces/default/configmaps/apf-bench';
 
+const asServiceAccounts = process.env.LIGHT_AS === 'sa';
+/**
+ * The light users' own FlowSchema in global-default, so the server's metrics tell their waits
+ * from the heavy flow's (which global-default's schema takes). Flows are still one per user.
+ */
+const LIGHT_SCHEMA = 'apf-bench-light';
+const lightSchema = {
+  apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'FlowSchema', metadata: { name: LIGHT_SCHEMA },
+  spec: {
+    priorityLevelConfiguration: { name: 'global-default' }, matchingPrecedence: 9800, distinguisherMethod: { type: 'ByUser' },
+    rules: [{
+      subjects: Array.from({ length: LIGHT_FLOWS }, (_, i) => ({ kind: 'User', user: { name: `light-${i}` } })),
+      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], namespaces: ['*'] }],
+    }],
+  },
+};
+const lightFlowSchema = asServiceAccounts ? 'service-accounts' : LIGHT_SCHEMA;
+
 /** Light flow i: a user in global-default beside the heavy one, or (LIGHT_AS=sa) a service account in workload-low. */
 function lightFlow(i: number): Record<string, string> {
-  if (process.env.LIGHT_AS === 'sa') return { 'Impersonate-User': `system:serviceaccount:default:light-${i}`, 'Impersonate-Group': 'system:serviceaccounts' };
+  if (asServiceAccounts) return { 'Impersonate-User': `system:serviceaccount:default:light-${i}`, 'Impersonate-Group': 'system:serviceaccounts' };
   return { 'Impersonate-User': `light-${i}` };
 }
 
-export interface ApfBenchResult { unloaded: Rate; loaded: Rate; heavy: Rate; rejectedHeavy: number }
+export interface ApfBenchResult { unloaded: Rate; loaded: Rate; heavy: Rate; rejectedHeavy: number; unloadedServer: PhaseReport; loadedServer: PhaseReport }
 
 export async function apfBench(etcd: EtcdHandle, timedMs: number): Promise<ApfBenchResult> {
   const server = await startTestServer(['--max-requests-inflight=8', '--max-mutating-requests-inflight=4'], { etcd });
@@ -33,6 +52,8 @@ export async function apfBench(etcd: EtcdHandle, timedMs: number): Promise<ApfBe
     // A rerun on the same etcd finds the object already there.
     const created = await api.request('POST', '/api/v1/namespaces/default/configmaps', JSON.stringify({ metadata: { name: 'apf-bench' }, data: { k: 'v' } }));
     if (created.status !== 201 && created.status !== 409) throw new Error(`creating ${PATH}: ${created.status}`);
+    const schema = await api.request('POST', '/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas', JSON.stringify(lightSchema));
+    if (schema.status !== 201 && schema.status !== 409) throw new Error(`creating FlowSchema ${LIGHT_SCHEMA}: ${schema.status}`);
     const as = (headers: Record<string, string>) => async () => {
       const r = await api.request('GET', PATH, undefined, headers);
       if (r.status !== 200) throw new Error(`GET as ${headers['Impersonate-User']}: ${r.status}`);
@@ -44,10 +65,13 @@ export async function apfBench(etcd: EtcdHandle, timedMs: number): Promise<ApfBe
     });
     // Past the first borrowing adjustment, so the baseline is measured on settled seat limits.
     await light(Math.max(timedMs, WARM_UP_MS));
+    const s0 = await sampleServer(api);
     const unloaded = merge(await light());
+    const s1 = await sampleServer(api);
     const job: HeavyJob = { kubeconfig: server.kubeconfig, path: PATH, user: 'heavy', concurrency: OVERLOAD * LIGHT_FLOWS * PER_FLOW, timedMs };
     const [heavy, loaded] = await Promise.all([runHeavy(job), light().then(merge)]);
-    return { unloaded, loaded, heavy: heavy.rate, rejectedHeavy: heavy.rejected };
+    const s2 = await sampleServer(api);
+    return { unloaded, loaded, heavy: heavy.rate, rejectedHeavy: heavy.rejected, unloadedServer: phase(s0, s1), loadedServer: phase(s1, s2) };
   } finally {
     api.close();
     await server.stop();
@@ -70,5 +94,7 @@ export function formatApf(r: ApfBenchResult): string {
     `  light, alone:        ${r.unloaded.perSecond.toFixed(0)}/s  p50 ${r.unloaded.p50Ms.toFixed(1)} ms  p99 ${r.unloaded.p99Ms.toFixed(1)} ms`,
     `  light, under load:   ${r.loaded.perSecond.toFixed(0)}/s  p50 ${r.loaded.p50Ms.toFixed(1)} ms  p99 ${r.loaded.p99Ms.toFixed(1)} ms  (p99 ${ratio.toFixed(2)}x of alone: ${ratio <= 2 ? 'within' : 'OVER'} 2x)`,
     `  heavy:               ${r.heavy.perSecond.toFixed(0)}/s  p99 ${r.heavy.p99Ms.toFixed(1)} ms  429s ${r.rejectedHeavy}`,
+    ...formatPhase('light alone', r.unloadedServer, [lightFlowSchema]),
+    ...formatPhase('under load', r.loadedServer, [lightFlowSchema, 'global-default']),
   ].join('\n');
 }

@@ -11,6 +11,7 @@ import { DroppedRequestsTracker } from '../flowcontrol/dropped-requests.js';
 import { objectCounts as serverObjectCounts, type ObjectCountTracker } from '../flowcontrol/object-count-tracker.js';
 import { WatchTracker } from '../flowcontrol/watch-tracker.js';
 import { estimateWork } from '../flowcontrol/work-estimator.js';
+import { apfMetrics } from '../flowcontrol/metrics.js';
 import { HEADER_FLOW_SCHEMA_UID, HEADER_PRIORITY_LEVEL_UID } from '../flowcontrol/types.js';
 import { parseGoDurationMs } from '../options/go-duration.js';
 import { isLongRunning } from './timeout.js';
@@ -86,7 +87,14 @@ export function priorityAndFairnessFilter(opts: PriorityAndFairnessOptions): Req
         writeError(res, errors.tooManyRequests(tooManyRequestsMessage, dropped.retryAfter(level)));
         return;
       }
-      const release = () => result.admitted.release();
+      const startedAt = performance.now();
+      const labels = { priority_level: result.classification.level.metadata.name ?? '', flow_schema: result.classification.flowSchema.metadata.name ?? '', type: watch ? 'watch' : 'regular' };
+      let observed = false;
+      const release = () => {
+        if (!observed) apfMetrics.executionSeconds.observe(labels, (performance.now() - startedAt) / 1000);
+        observed = true;
+        result.admitted.release();
+      };
       if (watch) {
         onInitialized(res, release);
         // Counted while it runs, so writes pay for the events it will receive.
