@@ -2,7 +2,6 @@
 // client CA (so clients are asked for certificates from all of them); each authenticator then
 // checks its own bundle, as upstream verifies per authenticator.
 import { X509Certificate } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 
 const CLIENT_AUTH_EKU = '1.3.6.1.5.5.7.3.2';
@@ -81,15 +80,6 @@ interface CachedCheck {
  * quarter of the server's CPU.
  */
 const perConnection = new WeakMap<TLSSocket, { chain: X509Certificate[]; checks: Map<readonly X509Certificate[], CachedCheck> }>();
-
-/**
- * The TLS connection a request came on. Over HTTP/2, req.socket is a new proxy per stream; the
- * session's socket is one per connection, so per-connection caches key on it.
- */
-export function connectionSocket(req: IncomingMessage): TLSSocket {
-  const session = (req as { stream?: { session?: { socket?: unknown } } }).stream?.session;
-  return (session?.socket ?? req.socket) as TLSSocket;
-}
 
 /** Verifies the leaf through the peer's intermediates up to a certificate in `roots`. */
 export function verifyPeerCertificate(socket: TLSSocket, roots: readonly X509Certificate[]): CertCheck {

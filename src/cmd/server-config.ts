@@ -120,7 +120,6 @@ export function toServerConfig(o: Options): ServerConfig {
   for (const name of suites.insecure) log.warn(`Use of insecure cipher '${name}' detected.`);
   for (const name of suites.unavailable) log.warn(`Cipher suite ${name} is not available in this runtime's TLS library; it is ignored`);
   set('tlsCiphers', suites.ciphers);
-  cfg.http2 = { disabled: o.raw.bool('disable-http2-serving'), maxStreamsPerConnection: o.raw.number('http2-max-streams-per-connection') };
   cfg.tlsSniCertKeys = o.raw.namedCertKeys('tls-sni-cert-key').map(k => ({ certFile: k.certFile, keyFile: k.keyFile, names: [...k.names] }));
   set('clientCaFile', optional(o.clientCaFile));
   set('encryptionProviderConfig', optional(o.raw.string('encryption-provider-config')));

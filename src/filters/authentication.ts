@@ -2,6 +2,7 @@
 // (front proxy, x509, bearer tokens), one passport strategy per kind, then anonymous. A credential
 // that is present but invalid is 401, never anonymous; a success removes the Authorization header.
 import type { NextFunction, Request, Response } from 'express';
+import type { TLSSocket } from 'node:tls';
 import { Passport, type Strategy, type StrategyCreated } from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { errors } from '../api/errors.js';
@@ -10,7 +11,6 @@ import { authenticateRequestHeader } from '../authn/request-header.js';
 import type { Authentication } from '../authn/setup.js';
 import { anonymousUser, withAuthenticatedGroup, type UserInfo } from '../authn/user.js';
 import { authenticateClientCert } from '../authn/x509.js';
-import { connectionSocket } from '../authn/client-cert.js';
 import { writeError } from '../endpoints/status-writer.js';
 import { log } from '../observability/logger.js';
 
@@ -72,12 +72,12 @@ export function authenticationFilter(authn: Authentication) {
   const names: string[] = [];
   const requestHeader = authn.requestHeader;
   if (requestHeader) {
-    passport.use('requestheader', resultStrategy(req => authenticateRequestHeader(connectionSocket(req), req.headers, requestHeader, req.headersDistinct)));
+    passport.use('requestheader', resultStrategy(req => authenticateRequestHeader(req.socket as TLSSocket, req.headers, requestHeader, req.headersDistinct)));
     names.push('requestheader');
   }
   const clientCA = authn.clientCA;
   if (clientCA) {
-    passport.use('x509', resultStrategy(req => authenticateClientCert(connectionSocket(req), clientCA)));
+    passport.use('x509', resultStrategy(req => authenticateClientCert(req.socket as TLSSocket, clientCA)));
     names.push('x509');
   }
   for (const t of authn.tokenAuthenticators) {

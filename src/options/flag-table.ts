@@ -155,8 +155,8 @@ export const FLAGS: readonly FlagSpec[] = [
   ...section('Secure serving', [
     { name: 'bind-address', type: 'ip', default: '0.0.0.0', implemented: true, description: 'Address the HTTPS port listens on; 0.0.0.0 or :: means all interfaces.' },
     { name: 'cert-dir', type: 'string', default: '/var/run/kubernetes', implemented: true, description: 'Where a self-signed serving certificate is written when no --tls-cert-file is given.' },
-    { name: 'disable-http2-serving', type: 'bool', implemented: true, description: 'Serve HTTP/1.1 only (no h2 in ALPN).' },
-    { name: 'http2-max-streams-per-connection', type: 'int', implemented: true, description: 'HTTP/2 stream limit per connection (SETTINGS_MAX_CONCURRENT_STREAMS); 0 means 100, as upstream.' },
+    { name: 'disable-http2-serving', type: 'bool', description: 'Serve HTTP/1.1 only.' },
+    { name: 'http2-max-streams-per-connection', type: 'int', description: 'HTTP/2 stream limit per connection; 0 keeps the default.' },
     { name: 'permit-address-sharing', type: 'bool', description: 'Bind with SO_REUSEADDR.' },
     { name: 'permit-port-sharing', type: 'bool', description: 'Bind with SO_REUSEPORT so several processes share the port.' },
     { name: 'secure-port', type: 'int', default: '6443', implemented: true, description: 'HTTPS port (authenticated and authorized); cannot be 0.' },

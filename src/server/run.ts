@@ -1,5 +1,6 @@
 // Builds every layer from a ServerConfig, serves HTTPS, runs the post-start hooks, and shuts
 // down gracefully. The entrypoint maps flags to a ServerConfig; tests may build one directly.
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { SecureVersion } from 'node:tls';
 import { AdmissionChain } from '../admission/plugin.js';
@@ -66,7 +67,6 @@ import { limitedResourcesFrom, storeQuotaSources } from '../admission/resource-q
 import type { Store } from '../registry/store.js';
 import { KubeletClient, type KubeletClientConfig } from '../kubelet/client.js';
 import { serveUpgrades } from './upgrade.js';
-import { createSecureListener, type Http2Serving } from './http2.js';
 
 export interface ServerConfig extends StorageBackendConfig {
   bindAddress: string;
@@ -80,8 +80,6 @@ export interface ServerConfig extends StorageBackendConfig {
   tlsCiphers?: string;
   /** --tls-sni-cert-key. */
   tlsSniCertKeys?: SNICertKeyFiles[];
-  /** --disable-http2-serving and --http2-max-streams-per-connection. */
-  http2?: Http2Serving;
   certDir: string;
   clientCaFile?: string;
   anonymousAuth: boolean;
@@ -327,9 +325,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     minVersion: cfg.tlsMinVersion ?? 'TLSv1.2',
     ...(cfg.tlsCiphers ? { ciphers: cfg.tlsCiphers } : {}),
   });
-  // HTTP/2 with HTTP/1.1 fallback; 1 MiB of headers either way, the body limit stays 3 MiB.
-  const listener = createSecureListener(tls.serverOptions(), app, cfg.http2);
-  const server = listener.server;
+  // Upstream's MaxHeaderBytes (1 MiB): long selectors and large bearer tokens fit; the body limit stays 3 MiB.
+  const server: Server = createServer({ ...tls.serverOptions(), maxHeaderSize: 1 << 20 }, app);
   serveUpgrades(server, app);
   tls.attach(server);
   const tlsFiles = [certFile, keyFile, ...(cfg.tlsSniCertKeys ?? []).flatMap(p => [p.certFile, p.keyFile]), ...authentication.listenerClientCAs.map(c => c.file)];
@@ -351,6 +348,12 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       .then(() => trust.sync())
       .catch(e => log.warn('cluster authentication trust sync failed', { err: String(e) }));
   });
+  // Watches are long-lived; per-request timeouts are the filters' job.
+  server.requestTimeout = 0;
+  // upstream's ReadHeaderTimeout: a connection whose request headers trickle in is closed after 32 s.
+  server.headersTimeout = 32_000;
+  server.keepAliveTimeout = 60_000;
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(cfg.securePort, cfg.bindAddress, () => resolve());
@@ -418,9 +421,10 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
       stopObjectCounter();
       if (cfg.shutdownDelayMs > 0) await new Promise(r => setTimeout(r, cfg.shutdownDelayMs));
       await new Promise<void>(resolve => {
-        listener.close(resolve);
+        server.close(() => resolve());
+        server.closeIdleConnections();
         // Open watches end with the process; give in-flight requests a moment to finish.
-        setTimeout(() => listener.closeAll(), 2000).unref();
+        setTimeout(() => { server.closeAllConnections(); }, 2000).unref();
       });
       maxInFlight.stop();
       await auditor?.shutdown();

@@ -1,9 +1,8 @@
 // Connection upgrades (SPDY/3.1 and WebSocket for exec, attach, port-forward and proxies) arrive
-// on the secure listener's 'upgrade' event (HTTP/1.1 only), outside Express. They are fed through the same app, so
+// on the https server's 'upgrade' event, outside Express. They are fed through the same app, so
 // authentication, authorization, audit and the rest of the filter chain apply unchanged; a
 // handler then takes the raw socket with hijack(), or answers like any request (an error Status).
-import { ServerResponse, type IncomingMessage } from 'node:http';
-import type { EventEmitter } from 'node:events';
+import { ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
 
@@ -23,7 +22,7 @@ export interface Hijacked {
 
 type App = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function serveUpgrades(server: EventEmitter, app: App): void {
+export function serveUpgrades(server: Server, app: App): void {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     req.upgradeHead = head;
     const res = new ServerResponse(req);
